@@ -1,0 +1,46 @@
+import { Hono } from 'hono';
+import type { AppEnv, Deps } from './context';
+import { AppError, problemResponse } from './lib/errors';
+import { registerPing } from './routes/federation/ping';
+import { registerRegistry } from './routes/federation/registry';
+import { requestContext } from './routes/middleware/request-context';
+import { registerHealth } from './routes/system/health';
+import { registerWellKnown } from './routes/system/well-known';
+
+/** The gateway's HTTP app. No I/O happens here: every port comes in through `deps`. */
+export function createApp(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', requestContext(deps));
+
+  registerWellKnown(app, deps);
+  registerHealth(app, deps);
+  registerRegistry(app, deps);
+  registerPing(app, deps);
+
+  app.notFound((c) => {
+    const allowed = allowedMethods(app, c.req.path);
+    if (allowed.length) {
+      // §6 has no code for 405; invalid_request is the closest of its closed set.
+      return problemResponse(new AppError('invalid_request', `${c.req.method} is not allowed here; allowed: ${allowed.join(', ')}`, { status: 405, headers: { allow: allowed.join(', ') } }), c.get('requestId'));
+    }
+    return problemResponse(new AppError('not_found', `no route for ${c.req.method} ${c.req.path}`), c.get('requestId'));
+  });
+
+  app.onError((err, c) => {
+    if (!(err instanceof AppError)) c.get('log').error({ err }, 'unhandled error');
+    else if (err.status >= 500) c.get('log').warn({ code: err.code, detail: err.message }, 'request failed');
+    return problemResponse(err, c.get('requestId') ?? 'unknown');
+  });
+  return app;
+}
+
+function allowedMethods(app: Hono<AppEnv>, path: string): string[] {
+  const methods = new Set<string>();
+  for (const r of app.routes) {
+    if (r.method === 'ALL' || r.path === '*' || r.path === '/*') continue;
+    const pattern = new RegExp(`^${r.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\/:[^/]+/g, '/[^/]+')}$`);
+    if (pattern.test(path)) methods.add(r.method);
+  }
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
+}

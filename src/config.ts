@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+const MEMBER_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+const optional = (s: z.ZodType<string>) => z.preprocess((v) => (v === '' ? undefined : v), s.optional());
+
+const raw = z.object({
+  PORT: z.preprocess((v) => (v === '' || v === undefined ? '8080' : v), z.string().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().int().min(0).max(65535))),
+  HANDSHAKE_MEMBER_ID: optional(z.string().regex(MEMBER_ID, 'must match ^[a-z0-9][a-z0-9-]{1,62}$ (handshake/1 §1)')),
+  HANDSHAKE_PUBLIC_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .refine((u) => !new URL(u).search && !new URL(u).hash, 'must not carry a query or fragment')),
+  HANDSHAKE_SIGNING_KEY: optional(z.string().min(1)),
+  HANDSHAKE_ANCHOR_JWKS: optional(z.string().min(1)),
+  HANDSHAKE_REGISTRY: optional(z.string().min(1)),
+  HANDSHAKE_REGISTRY_REFRESH_SECONDS: z.preprocess((v) => (v === '' || v === undefined ? '60' : v), z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).pipe(z.number().int().min(1).max(3600))),
+  HANDSHAKE_BLOCKED_MEMBERS: optional(z.string()),
+  DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
+  HANDSHAKE_DATA_DIR: z.preprocess((v) => (v === '' || v === undefined ? './.data' : v), z.string()),
+  LOG_LEVEL: z.preprocess((v) => (v === '' || v === undefined ? 'info' : v), z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+});
+
+const MEMBER_VARS = ['HANDSHAKE_PUBLIC_URL', 'HANDSHAKE_SIGNING_KEY', 'HANDSHAKE_ANCHOR_JWKS', 'HANDSHAKE_REGISTRY'] as const;
+
+export interface MemberSettings {
+  memberId: string;
+  /** The public base URL, without a trailing slash: `htu` is checked against it (§3.1 step 8). */
+  publicUrl: string;
+  /** A path to a private JWK file, or the JWK JSON itself (Workers secrets). */
+  signingKey: string;
+  /** A path to the anchor JWKS file, or the JWKS JSON itself. */
+  anchorJwks: string;
+  /** A path or an http(s) URL. */
+  registry: string;
+}
+
+export interface Config {
+  port: number;
+  /** `null`: no member configured, so the Node entry bootstraps a local development alliance. */
+  member: MemberSettings | null;
+  registryRefreshSeconds: number;
+  blockedMembers: string[];
+  databaseUrl: string | null;
+  dataDir: string;
+  logLevel: z.infer<typeof raw>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment; pure, so every entry (Node, Workers, tests) shares it. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = raw.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })));
+  }
+  const v = parsed.data;
+  const config: Config = {
+    port: v.PORT,
+    member: null,
+    registryRefreshSeconds: v.HANDSHAKE_REGISTRY_REFRESH_SECONDS,
+    blockedMembers: (v.HANDSHAKE_BLOCKED_MEMBERS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    databaseUrl: v.DATABASE_URL ?? null,
+    dataDir: v.HANDSHAKE_DATA_DIR,
+    logLevel: v.LOG_LEVEL,
+  };
+  const bad = config.blockedMembers.filter((m) => !MEMBER_ID.test(m));
+  if (bad.length) throw new ConfigError([{ variable: 'HANDSHAKE_BLOCKED_MEMBERS', message: `not member ids: ${bad.join(', ')}` }]);
+  if (!v.HANDSHAKE_MEMBER_ID) {
+    const stray = MEMBER_VARS.filter((k) => v[k] !== undefined);
+    if (stray.length) throw new ConfigError([{ variable: 'HANDSHAKE_MEMBER_ID', message: `required when ${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set` }]);
+    return config;
+  }
+  const missing = MEMBER_VARS.filter((k) => v[k] === undefined);
+  if (missing.length) throw new ConfigError(missing.map((k) => ({ variable: k, message: 'required when HANDSHAKE_MEMBER_ID is set' })));
+  config.member = {
+    memberId: v.HANDSHAKE_MEMBER_ID,
+    publicUrl: v.HANDSHAKE_PUBLIC_URL!.replace(/\/+$/, ''),
+    signingKey: v.HANDSHAKE_SIGNING_KEY!,
+    anchorJwks: v.HANDSHAKE_ANCHOR_JWKS!,
+    registry: v.HANDSHAKE_REGISTRY!,
+  };
+  return config;
+}

@@ -1,0 +1,49 @@
+import type { Database } from './db/client';
+import type { IdempotencyStore } from './federation/idempotency';
+import type { KeyCache, Signer } from './federation/keys';
+import type { FederationPolicy } from './federation/policy';
+import type { IndexedKey } from './federation/registry/key-index';
+import type { RegistryStore } from './federation/registry/store';
+import type { ReplayGuard } from './federation/replay-guard';
+import type { RequestClaims } from './federation/envelope/claims';
+import type { Clock } from './lib/clock';
+import type { Ids } from './lib/ids';
+import type { Logger } from './lib/logger';
+
+/** This gateway as a member of the alliance. */
+export interface Self {
+  memberId: string;
+  /** Configured public base URL, no trailing slash; `htu` is checked against it, never against Host. */
+  publicUrl: string;
+  signer: Signer;
+}
+
+/** Everything the app needs, built by an entry (Node, Workers, tests). */
+export interface Deps {
+  self: Self;
+  database: Database;
+  registry: RegistryStore;
+  replay: ReplayGuard;
+  idempotency: IdempotencyStore;
+  policy: FederationPolicy;
+  keys: KeyCache;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+}
+
+/** The verified sender of a signed request (§3.1 steps 1-8 passed). */
+export interface Peer {
+  memberId: string;
+  claims: RequestClaims;
+  key: IndexedKey;
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    log: Logger;
+    peer: Peer;
+    rawBody: Uint8Array;
+  };
+}

@@ -1,0 +1,18 @@
+import { customType, integer, pgTable, primaryKey, text, timestamp, index } from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/** The first answer to each (iss, Idempotency-Key) of §5, kept at least 7 days. */
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  iss: text().notNull(),
+  key: text().notNull(),
+  method: text().notNull(),
+  path: text().notNull(),
+  bodyDigest: text().notNull(),
+  /** null while the first request is still being worked on. */
+  status: integer(),
+  contentType: text(),
+  responseBody: bytea(),
+  createdAt: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
+  expiresAt: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
+}, (t) => [primaryKey({ columns: [t.iss, t.key] }), index('idempotency_keys_expires_at_idx').on(t.expiresAt)]);

@@ -1,0 +1,3 @@
+export { replayGuard } from './replay-guard';
+export { idempotencyKeys } from './idempotency-keys';
+export { registrySnapshots } from './registry-snapshots';

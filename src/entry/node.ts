@@ -1,0 +1,90 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { parseConfig, ConfigError, type Config } from '../config';
+import { createGateway } from '../gateway';
+import { systemClock } from '../lib/clock';
+import { randomIds } from '../lib/ids';
+import type { Logger } from '../lib/logger';
+import { openDatabase } from './node/database';
+import { createNodeFetch } from './node/http';
+import { createNodeLogger } from './node/logger';
+import { resolveMember, type ResolvedMember } from './node/resolve';
+import { registrySource } from './node/settings';
+
+const PURGE_EVERY_MS = 10 * 60 * 1000;
+
+/** Runs one member gateway on Node: database (migrated), registry, HTTP server and upkeep timers. */
+export async function runGateway(member: ResolvedMember, config: Config, logger: Logger) {
+  const http = createNodeFetch();
+  const database = await openDatabase({ databaseUrl: member.databaseUrl, pgliteDir: member.pgliteDir });
+  const gateway = await createGateway({
+    memberId: member.memberId, publicUrl: member.publicUrl, signingJwk: member.signingJwk, anchors: member.anchors,
+    registrySource: registrySource(member.registry, http.fetch), database, fetch: http.fetch,
+    clock: systemClock, ids: randomIds, logger, blockedMembers: config.blockedMembers,
+  });
+  const first = await gateway.registry.start();
+  if (first.seq === null) {
+    await database.close();
+    throw new Error(`HANDSHAKE_REGISTRY: no valid registry snapshot (${first.reason ?? first.outcome}) and none stored`);
+  }
+  if (!gateway.ownKeyListed()) logger.warn({ kid: gateway.deps.self.signer.kid }, 'the registry does not list this gateway\'s signing key: peers will answer unknown_key');
+  const timers = [
+    setInterval(() => void gateway.registry.refresh(), config.registryRefreshSeconds * 1000),
+    setInterval(() => void gateway.purge().catch((err: unknown) => logger.warn({ err }, 'purge failed')), PURGE_EVERY_MS),
+  ];
+  timers.forEach((t) => t.unref());
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: gateway.app.fetch, port: member.port, hostname: process.env.HOST ?? '0.0.0.0' }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : member.port;
+  logger.info({ member: member.memberId, port, publicUrl: member.publicUrl, database: database.driver, registrySeq: first.seq }, 'gateway listening');
+  return {
+    gateway, server, port,
+    async stop() {
+      timers.forEach(clearInterval);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await http.close();
+      await database.close();
+    },
+  };
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = parseConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createNodeLogger(config.logLevel);
+  const member = await resolveMember(config, Math.floor(Date.now() / 1000));
+  const running = await runGateway(member, config, logger);
+  if (member.dev) {
+    const lines = [
+      '',
+      `cloud-handshake: no configuration found, so this is a local development member.`,
+      member.dev.created.length ? `Created in ${member.dev.dir}:\n${member.dev.created.map((f) => `  ${f}`).join('\n')}` : `Using the dev alliance in ${member.dev.dir}.`,
+      `Member ${member.memberId} listens on ${member.publicUrl} (database: ${member.databaseUrl ? 'PostgreSQL' : `embedded, ${member.pgliteDir}`}).`,
+      `Try: curl ${member.publicUrl}/.well-known/handshake   or   npx handshake ping ${member.memberId}`,
+      '',
+    ];
+    console.log(lines.join('\n'));
+  }
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    running.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,51 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/postgres-js';
+import { migrate as migratePg } from 'drizzle-orm/postgres-js/migrator';
+import { drizzle as drizzleLite } from 'drizzle-orm/pglite';
+import { migrate as migrateLite } from 'drizzle-orm/pglite/migrator';
+import { PGlite } from '@electric-sql/pglite';
+import postgres from 'postgres';
+import type { Database, Db } from '../../db/client';
+import * as schema from '../../db/schema/index';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations', import.meta.url));
+
+/** An arbitrary constant: the advisory lock that keeps two instances from migrating at once. */
+const MIGRATION_LOCK = 727_001;
+
+export interface OpenOptions {
+  /** postgres.js when set. */
+  databaseUrl: string | null;
+  /** PGlite files here otherwise; `memory://` for a throwaway database. */
+  pgliteDir: string;
+  migrate?: boolean;
+  maxConnections?: number;
+}
+
+/** One database interface, two drivers: PostgreSQL over postgres.js, or embedded PGlite. */
+export async function openDatabase(opts: OpenOptions): Promise<Database & { driver: 'postgres' | 'pglite' }> {
+  if (opts.databaseUrl) {
+    const client = postgres(opts.databaseUrl, { max: opts.maxConnections ?? 10, onnotice: () => {}, connection: { application_name: 'cloud-handshake' } });
+    const db = drizzlePg(client, { schema, casing: 'snake_case' }) as unknown as Db;
+    if (opts.migrate !== false) {
+      // One reserved connection holds the lock for the whole migration.
+      const reserved = await client.reserve();
+      try {
+        await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
+        await migratePg(drizzlePg(reserved, { casing: 'snake_case' }), { migrationsFolder: MIGRATIONS_DIR });
+        await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+      } finally {
+        reserved.release();
+      }
+    }
+    return { driver: 'postgres', db, ping: async () => { await db.execute(sql`select 1`); }, close: () => client.end({ timeout: 5 }) };
+  }
+  if (!opts.pgliteDir.startsWith('memory://')) mkdirSync(opts.pgliteDir, { recursive: true });
+  const client = await PGlite.create(opts.pgliteDir);
+  const lite = drizzleLite(client, { schema, casing: 'snake_case' });
+  if (opts.migrate !== false) await migrateLite(lite, { migrationsFolder: MIGRATIONS_DIR });
+  const db = lite as unknown as Db;
+  return { driver: 'pglite', db, ping: async () => { await db.execute(sql`select 1`); }, close: () => client.close() };
+}

@@ -1,0 +1,73 @@
+import { and, eq, isNull, lt } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { idempotencyKeys } from '../db/schema/index';
+
+/** §5: answers are kept at least 7 days. */
+export const IDEMPOTENCY_TTL_MS = 7 * 24 * 3600 * 1000;
+/** A claim older than this with no answer belongs to a crashed worker and may be taken over. */
+export const STALE_CLAIM_MS = 5 * 60 * 1000;
+
+export interface IdempotencyRequest {
+  iss: string;
+  key: string;
+  method: string;
+  path: string;
+  bodyDigest: string;
+}
+
+export interface StoredAnswer {
+  status: number;
+  contentType: string | null;
+  body: Uint8Array;
+}
+
+export type ClaimResult =
+  | { kind: 'claimed' }
+  | { kind: 'replay'; answer: StoredAnswer }
+  | { kind: 'conflict' }
+  | { kind: 'in_progress' };
+
+/** The (iss, key) store of §5, whatever the path. */
+export class IdempotencyStore {
+  constructor(private readonly db: Db) {}
+
+  /** Claims the key for a first request, or says how an earlier one with the same key stands. */
+  async claim(req: IdempotencyRequest, now: Date): Promise<ClaimResult> {
+    const inserted = await this.db.insert(idempotencyKeys)
+      .values({ ...req, createdAt: now, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
+    if (inserted.length === 1) return { kind: 'claimed' };
+    const [row] = await this.db.select().from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.iss, req.iss), eq(idempotencyKeys.key, req.key)));
+    if (!row) return this.claim(req, now); // purged between the two statements
+    if (row.method !== req.method || row.path !== req.path || row.bodyDigest !== req.bodyDigest) return { kind: 'conflict' };
+    if (row.status !== null) return { kind: 'replay', answer: { status: row.status, contentType: row.contentType, body: row.responseBody ?? new Uint8Array() } };
+    if (now.getTime() - row.createdAt.getTime() > STALE_CLAIM_MS && (await this.takeOver(req, row.createdAt, now))) return { kind: 'claimed' };
+    return { kind: 'in_progress' };
+  }
+
+  async complete(req: Pick<IdempotencyRequest, 'iss' | 'key'>, answer: StoredAnswer): Promise<void> {
+    await this.db.update(idempotencyKeys)
+      .set({ status: answer.status, contentType: answer.contentType, responseBody: answer.body })
+      .where(and(eq(idempotencyKeys.iss, req.iss), eq(idempotencyKeys.key, req.key)));
+  }
+
+  /** Frees a claim whose work failed before an answer worth keeping (a 5xx), so a retry can run. */
+  async release(req: Pick<IdempotencyRequest, 'iss' | 'key'>): Promise<void> {
+    await this.db.delete(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.iss, req.iss), eq(idempotencyKeys.key, req.key), isNull(idempotencyKeys.status)));
+  }
+
+  async purge(now: Date): Promise<number> {
+    const rows = await this.db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now)).returning({ key: idempotencyKeys.key });
+    return rows.length;
+  }
+
+  private async takeOver(req: IdempotencyRequest, createdAt: Date, now: Date): Promise<boolean> {
+    const rows = await this.db.update(idempotencyKeys).set({ createdAt: now })
+      .where(and(eq(idempotencyKeys.iss, req.iss), eq(idempotencyKeys.key, req.key), eq(idempotencyKeys.createdAt, createdAt), isNull(idempotencyKeys.status)))
+      .returning({ key: idempotencyKeys.key });
+    return rows.length === 1;
+  }
+}

@@ -1,0 +1,65 @@
+import type { JWK } from 'jose';
+import { createApp } from './app';
+import type { Deps, Self } from './context';
+import type { Database } from './db/client';
+import { createFederationClient } from './federation/client';
+import { IdempotencyStore } from './federation/idempotency';
+import { KeyCache, loadSigner } from './federation/keys';
+import { blockListPolicy, type FederationPolicy } from './federation/policy';
+import { dbSnapshotRepository } from './federation/registry/repository';
+import { RegistryStore, type RegistrySource } from './federation/registry/store';
+import type { AnchorKeys } from './federation/registry/verify';
+import { ReplayGuard } from './federation/replay-guard';
+import type { Clock } from './lib/clock';
+import type { FetchLike } from './lib/http';
+import type { Ids } from './lib/ids';
+import type { Logger } from './lib/logger';
+
+export interface GatewayOptions {
+  memberId: string;
+  publicUrl: string;
+  signingJwk: JWK;
+  anchors: AnchorKeys;
+  registrySource: RegistrySource;
+  database: Database;
+  fetch: FetchLike;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  policy?: FederationPolicy;
+  blockedMembers?: string[];
+}
+
+/** Assembles one member gateway from its ports; shared by the Node and Workers entries and the tests. */
+export async function createGateway(opts: GatewayOptions) {
+  const signer = await loadSigner(opts.signingJwk);
+  const self: Self = { memberId: opts.memberId, publicUrl: opts.publicUrl.replace(/\/+$/, ''), signer };
+  const db = opts.database.db;
+  const keys = new KeyCache();
+  const registry = new RegistryStore({
+    anchors: opts.anchors, source: opts.registrySource, repository: dbSnapshotRepository(db),
+    clock: opts.clock, logger: opts.logger.child({ component: 'registry' }),
+  });
+  const deps: Deps = {
+    self, database: opts.database, registry, keys,
+    replay: new ReplayGuard(db), idempotency: new IdempotencyStore(db),
+    policy: opts.policy ?? blockListPolicy(opts.blockedMembers ?? []),
+    clock: opts.clock, ids: opts.ids, logger: opts.logger,
+  };
+  const client = createFederationClient({ self, registry, fetch: opts.fetch, clock: opts.clock, ids: opts.ids, keys });
+  return {
+    deps, registry, client, app: createApp(deps),
+    /** Periodic upkeep: drops replay pairs and idempotency answers past their keeping time. */
+    async purge(): Promise<{ replay: number; idempotency: number }> {
+      const now = new Date(opts.clock.now());
+      return { replay: await deps.replay.purge(now), idempotency: await deps.idempotency.purge(now) };
+    },
+    /** Warns when the registry does not list this gateway's signing key as usable. */
+    ownKeyListed(): boolean {
+      const k = registry.current()?.keys.get(signer.kid);
+      return !!k && k.member.id === self.memberId && k.jwk.status !== 'revoked';
+    },
+  };
+}
+
+export type Gateway = Awaited<ReturnType<typeof createGateway>>;

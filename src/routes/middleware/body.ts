@@ -1,0 +1,47 @@
+import { AppError } from '../../lib/errors';
+import { concat } from '../../lib/http';
+import { fromUtf8 } from '../../lib/encoding';
+
+/** Reads the raw request body once, refusing more than `limit` bytes with 413 before buffering it all. */
+export async function readBody(req: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(req.headers.get('content-length') ?? '0');
+  if (declared > limit) throw tooLarge(limit);
+  if (!req.body) return new Uint8Array();
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return concat(chunks, size);
+}
+
+const tooLarge = (limit: number) => new AppError('payload_too_large', `the body is over ${limit} bytes`);
+
+/** Parses a JSON body; 415 for another media type, 400 for bytes that are not JSON. */
+export function parseJsonBody(body: Uint8Array, contentType: string | null): unknown {
+  if (!/^application\/json\s*(;|$)/i.test(contentType ?? '')) {
+    throw new AppError('unsupported_media_type', 'the body must be application/json; charset=utf-8');
+  }
+  try {
+    return JSON.parse(fromUtf8(body));
+  } catch {
+    throw new AppError('invalid_request', 'the body is not valid UTF-8 JSON', { errors: [{ path: '', message: 'not valid JSON' }] });
+  }
+}
+
+/** The path and `?query` exactly as the client sent them, never rebuilt from Host or X-Forwarded-*. */
+export function rawPathAndQuery(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  const target = start === -1 ? '/' : url.slice(start);
+  const hash = target.indexOf('#');
+  const noHash = hash === -1 ? target : target.slice(0, hash);
+  return noHash.endsWith('?') ? noHash.slice(0, -1) : noHash;
+}

@@ -1,0 +1,19 @@
+import { createMiddleware } from 'hono/factory';
+import { routePath } from 'hono/route';
+import type { AppEnv, Deps } from '../../context';
+
+/** A request id for every answer, and one structured log line per request. */
+export function requestContext(deps: Pick<Deps, 'ids' | 'logger' | 'clock'>) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const started = deps.clock.now();
+    const requestId = deps.ids.make('rq');
+    c.set('requestId', requestId);
+    c.set('log', deps.logger.child({ requestId }));
+    await next();
+    c.header('X-Request-Id', requestId);
+    c.get('log').info({
+      method: c.req.method, route: routePath(c, -1), status: c.res.status,
+      durationMs: deps.clock.now() - started,
+    }, 'request');
+  });
+}

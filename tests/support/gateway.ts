@@ -1,0 +1,45 @@
+import { createGateway, type Gateway } from '../../src/gateway';
+import type { Database } from '../../src/db/client';
+import type { Clock } from '../../src/lib/clock';
+import { randomIds } from '../../src/lib/ids';
+import { silentLogger, type Logger } from '../../src/lib/logger';
+import type { FetchLike } from '../../src/lib/http';
+import type { TestAlliance } from './alliance';
+
+export interface TestGatewayOptions {
+  alliance: TestAlliance;
+  memberId: string;
+  database: Database;
+  clock: Clock;
+  /** Returns the registry token the gateway reads at each refresh. */
+  registry: () => string | Promise<string>;
+  fetch?: FetchLike;
+  blockedMembers?: string[];
+  logger?: Logger;
+}
+
+/** One member gateway in this process, on the given database, registry loaded. */
+export async function startTestGateway(o: TestGatewayOptions): Promise<Gateway> {
+  const member = o.alliance.members.get(o.memberId);
+  if (!member) throw new Error(`no member ${o.memberId} in the test alliance`);
+  const gateway = await createGateway({
+    memberId: member.id, publicUrl: member.endpoint, signingJwk: member.privateJwk, anchors: o.alliance.anchors,
+    registrySource: async () => o.registry(), database: o.database,
+    fetch: o.fetch ?? (() => Promise.reject(new Error('no network in this test'))),
+    clock: o.clock, ids: randomIds, logger: o.logger ?? silentLogger, blockedMembers: o.blockedMembers,
+  });
+  const r = await gateway.registry.start();
+  if (r.seq === null) throw new Error(`test gateway ${o.memberId} has no registry: ${r.reason}`);
+  return gateway;
+}
+
+/** A fetch that delivers to in-process gateways by their registered endpoint: no sockets needed. */
+export function inProcessFetch(routes: Record<string, { app: { fetch(req: Request): Response | Promise<Response> } }>): FetchLike {
+  return async (input, init) => {
+    const req = new Request(input, init);
+    const origin = new URL(req.url).origin;
+    const target = routes[origin];
+    if (!target) throw new TypeError(`fetch failed: no gateway at ${origin}`);
+    return target.app.fetch(req);
+  };
+}
