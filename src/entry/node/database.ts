@@ -30,14 +30,14 @@ export async function openDatabase(opts: OpenOptions): Promise<Database & { driv
     const client = postgres(opts.databaseUrl, { max: opts.maxConnections ?? 10, onnotice: () => {}, connection: { application_name: 'cloud-handshake' } });
     const db = drizzlePg(client, { schema, casing: 'snake_case' }) as unknown as Db;
     if (opts.migrate !== false) {
-      // One reserved connection holds the lock for the whole migration.
-      const reserved = await client.reserve();
+      // A one-connection client holds the lock for the whole migration, so instances never migrate at once.
+      const single = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
       try {
-        await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
-        await migratePg(drizzlePg(reserved, { casing: 'snake_case' }), { migrationsFolder: MIGRATIONS_DIR });
-        await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+        await single`select pg_advisory_lock(${MIGRATION_LOCK})`;
+        await migratePg(drizzlePg(single, { casing: 'snake_case' }), { migrationsFolder: MIGRATIONS_DIR });
+        await single`select pg_advisory_unlock(${MIGRATION_LOCK})`;
       } finally {
-        reserved.release();
+        await single.end({ timeout: 5 });
       }
     }
     return { driver: 'postgres', db, ping: async () => { await db.execute(sql`select 1`); }, close: () => client.end({ timeout: 5 }) };
