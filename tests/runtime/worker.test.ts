@@ -1,0 +1,151 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { Miniflare } from 'miniflare';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registrySnapshots, replayGuard } from '../../src/db/schema/index';
+import { signRequest } from '../../src/federation/envelope/sign';
+import { verifyResponse } from '../../src/federation/envelope/verify';
+import { KeyCache, loadSigner, type Signer } from '../../src/federation/keys';
+import { buildKeyIndex, type KeyIndex } from '../../src/federation/registry/key-index';
+import { verifyRegistry } from '../../src/federation/registry/verify';
+import { seconds, systemClock } from '../../src/lib/clock';
+import { utf8 } from '../../src/lib/encoding';
+import { randomIds } from '../../src/lib/ids';
+import { createTestAlliance } from '../support/alliance';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+
+// Member ids need at least two characters (§1), hence alpha and beta rather than a and b.
+const A = 'alpha';
+const B = 'beta';
+const B_URL = 'https://b.example.test';
+const PING = `${B_URL}/federation/v1/ping`;
+
+/** What postgres.js's Cloudflare build imports; nodejs_compat provides these. Anything else is a leak. */
+const RUNTIME_IMPORTS = ['cloudflare:sockets', 'node:buffer', 'node:events', 'node:stream'];
+
+interface WorkerBuild { outfile: string; bytes: number; externalImports: string[] }
+// A .mjs script: imported by URL so that tsc does not ask for its types.
+const BUILD_SCRIPT = new URL('../../scripts/build-worker.mjs', import.meta.url).href;
+const loadBuildScript = () => import(BUILD_SCRIPT) as Promise<{ buildWorker(o: { outfile: string }): Promise<WorkerBuild> }>;
+
+describe.skipIf(!process.env.DATABASE_URL)('the Workers entry in workerd, on PostgreSQL through Hyperdrive (needs DATABASE_URL)', () => {
+  let dir: string;
+  let bundle: WorkerBuild;
+  let tdb: TestDatabase;
+  let mf: Miniflare | undefined;
+  let alpha: Signer;
+  let registry: KeyIndex;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'handshake-worker-'));
+    const [built, database, alliance] = await Promise.all([
+      loadBuildScript().then((m) => m.buildWorker({ outfile: join(dir, 'worker.js') })),
+      createTestDatabase(),
+      createTestAlliance([{ id: A, endpoint: 'https://a.example.test' }, { id: B, endpoint: B_URL }]),
+    ]);
+    bundle = built;
+    tdb = database;
+    const token = await alliance.sign(1, seconds(systemClock));
+    registry = buildKeyIndex(await verifyRegistry(token, alliance.anchors, seconds(systemClock), null));
+    alpha = await loadSigner(alliance.members.get(A)!.privateJwk);
+    // Miniflare's Hyperdrive wants a password in the URL; trust authentication ignores it.
+    const hyperdrive = new URL(tdb.url!);
+    hyperdrive.password ||= 'unused';
+    mf = new Miniflare({
+      modules: true, scriptPath: bundle.outfile, modulesRoot: dir,
+      compatibilityDate: '2024-09-23', compatibilityFlags: ['nodejs_compat'],
+      hyperdrives: { HYPERDRIVE: hyperdrive.toString() },
+      bindings: {
+        HANDSHAKE_MEMBER_ID: B, HANDSHAKE_PUBLIC_URL: B_URL,
+        HANDSHAKE_SIGNING_KEY: JSON.stringify(alliance.members.get(B)!.privateJwk),
+        HANDSHAKE_ANCHOR_JWKS: JSON.stringify(alliance.anchors),
+        HANDSHAKE_REGISTRY: token,
+        LOG_LEVEL: 'warn',
+      },
+    });
+    await mf.ready;
+  });
+
+  afterAll(async () => {
+    await mf?.dispose();
+    await tdb?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function signedPing(signedBody: string, sentBody = signedBody) {
+    const { token, claims } = await signRequest(alpha, { iss: A, aud: B, method: 'POST', url: PING, body: utf8(signedBody) }, systemClock, randomIds);
+    return { token, jti: claims.jti, send: (t = token) => post({ 'handshake-request': t }, sentBody) };
+  }
+
+  async function post(headers: Record<string, string>, body: string) {
+    const res = await mf!.dispatchFetch(PING, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body });
+    return { status: res.status, headers: res.headers, body: new Uint8Array(await res.arrayBuffer()) };
+  }
+
+  const json = (body: Uint8Array) => JSON.parse(new TextDecoder().decode(body)) as Record<string, unknown>;
+
+  const verifyAnswer = (res: { status: number; headers: { get(name: string): string | null }; body: Uint8Array }, requestJti: string) =>
+    verifyResponse({ token: res.headers.get('handshake-response'), status: res.status, body: res.body, requestJti },
+      { registry, selfId: A, nowSec: seconds(systemClock), keys: new KeyCache() });
+
+  it('bundles no node: module but those postgres.js needs under nodejs_compat', () => {
+    expect(bundle.externalImports).toEqual(RUNTIME_IMPORTS);
+  });
+
+  it('answers a signed ping with {member, at} and a response signature bound to the request', async () => {
+    const ping = await signedPing('{"hello":"beta"}');
+    const res = await ping.send();
+    expect(res.status).toBe(200);
+    const body = json(res.body);
+    expect(body).toEqual({ member: B, at: expect.any(String) });
+    expect(Math.abs(Date.parse(String(body.at)) - Date.now())).toBeLessThan(60_000);
+    const { claims } = await verifyAnswer(res, ping.jti);
+    expect(claims).toMatchObject({ iss: B, aud: A, rqj: ping.jti, hts: 200 });
+  });
+
+  it('refuses the same token again as a replay, remembered in PostgreSQL', async () => {
+    const ping = await signedPing('{}');
+    expect((await ping.send()).status).toBe(200);
+    const again = await ping.send();
+    expect(again.status).toBe(401);
+    expect(json(again.body)).toMatchObject({ code: 'replay' });
+    // §4: a replay passed steps 1-8, so its refusal is signed too.
+    expect((await verifyAnswer(again, ping.jti)).claims.hts).toBe(401);
+    const rows = await tdb.database.db.select().from(replayGuard).where(and(eq(replayGuard.iss, A), eq(replayGuard.jti, ping.jti)));
+    expect(rows).toHaveLength(1);
+  });
+
+  it('refuses a body other than the one signed with digest_mismatch', async () => {
+    const res = await (await signedPing('{"n":1}', '{"n":2}')).send();
+    expect(res.status).toBe(401);
+    expect(json(res.body)).toMatchObject({ code: 'digest_mismatch' });
+  });
+
+  it('refuses an unsigned request with missing_signature as problem+json', async () => {
+    const res = await post({}, '{}');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(json(res.body)).toMatchObject({ code: 'missing_signature', status: 401 });
+  });
+
+  it('describes itself at /.well-known/handshake, with the registry it persisted', async () => {
+    const res = await mf!.dispatchFetch(`${B_URL}/.well-known/handshake`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { member: string; endpoint: string; protocols: string[]; registrySeq: number; jwks: { keys: { kid: string }[] } };
+    expect(body).toMatchObject({ member: B, endpoint: B_URL, protocols: ['handshake/1'], registrySeq: 1 });
+    expect(body.jwks.keys.map((k) => k.kid)).toContain(registry.members.get(B)!.keys[0]!.kid);
+    const stored = await tdb.database.db.select({ seq: registrySnapshots.seq }).from(registrySnapshots);
+    expect(stored).toEqual([{ seq: 1 }]);
+  });
+
+  it('purges replay pairs past their keeping time on the cron trigger', async () => {
+    await tdb.database.db.insert(replayGuard).values({ iss: A, jti: 'expired-pair', expiresAt: new Date(Date.now() - 60_000) });
+    const worker = await mf!.getWorker();
+    const result = await worker.scheduled({ cron: '*/10 * * * *' });
+    expect(result.outcome).toBe('ok');
+    const left = await tdb.database.db.select().from(replayGuard).where(eq(replayGuard.jti, 'expired-pair'));
+    expect(left).toEqual([]);
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../src/config';
+
+const member = {
+  HANDSHAKE_MEMBER_ID: 'gaoxin',
+  HANDSHAKE_PUBLIC_URL: 'https://gaoxin.example.test/',
+  HANDSHAKE_SIGNING_KEY: './keys/gaoxin.jwk',
+  HANDSHAKE_ANCHOR_JWKS: './anchor.jwks.json',
+  HANDSHAKE_REGISTRY: 'https://anchor.example.test/registry.jwt',
+};
+
+function issues(env: Record<string, string>) {
+  try {
+    parseConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).issues;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('with nothing set, runs the local development member on 8080 with the embedded database', () => {
+    expect(parseConfig({})).toEqual({
+      port: 8080, member: null, registryRefreshSeconds: 60, blockedMembers: [], databaseUrl: null, dataDir: './.data', logLevel: 'info',
+    });
+  });
+
+  it('a configured member needs all of its settings, and the public URL loses its trailing slash', () => {
+    const c = parseConfig({ ...member, PORT: '9001', DATABASE_URL: 'postgres://u@h/db', LOG_LEVEL: 'warn' });
+    expect(c.member).toEqual({
+      memberId: 'gaoxin', publicUrl: 'https://gaoxin.example.test', signingKey: './keys/gaoxin.jwk', anchorJwks: './anchor.jwks.json', registry: member.HANDSHAKE_REGISTRY,
+    });
+    expect(c.port).toBe(9001);
+    expect(c.databaseUrl).toBe('postgres://u@h/db');
+  });
+
+  it('names each missing variable', () => {
+    expect(issues({ HANDSHAKE_MEMBER_ID: 'gaoxin' }).map((i) => i.variable)).toEqual(['HANDSHAKE_PUBLIC_URL', 'HANDSHAKE_SIGNING_KEY', 'HANDSHAKE_ANCHOR_JWKS', 'HANDSHAKE_REGISTRY']);
+    expect(issues({ HANDSHAKE_REGISTRY: 'x' })).toEqual([{ variable: 'HANDSHAKE_MEMBER_ID', message: 'required when HANDSHAKE_REGISTRY is set' }]);
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['HANDSHAKE_MEMBER_ID', 'Gaoxin_1'],
+    ['HANDSHAKE_PUBLIC_URL', 'ftp://x.test'],
+    ['HANDSHAKE_PUBLIC_URL', 'https://x.test/?q=1'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['LOG_LEVEL', 'loud'],
+    ['HANDSHAKE_REGISTRY_REFRESH_SECONDS', '0'],
+    ['HANDSHAKE_BLOCKED_MEMBERS', 'ok-member,BAD'],
+  ])('a bad %s (%s) is refused naming the variable', (variable, value) => {
+    const found = issues({ ...member, [variable]: value });
+    expect(found.map((i) => i.variable)).toContain(variable);
+    expect(new ConfigError(found).message).toContain(variable);
+  });
+});
