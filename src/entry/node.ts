@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { parseConfig, ConfigError, type Config } from '../config';
 import { createGateway } from '../gateway';
@@ -82,7 +83,7 @@ async function main() {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((e: unknown) => {
     console.error(e instanceof Error ? e.message : e);
     process.exit(1);
