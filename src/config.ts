@@ -6,6 +6,7 @@ const optional = (s: z.ZodType<string>) => z.preprocess((v) => (v === '' ? undef
 
 const raw = z.object({
   PORT: z.preprocess((v) => (v === '' || v === undefined ? '8080' : v), z.string().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().int().min(0).max(65535))),
+  HOST: z.preprocess((v) => (v === '' || v === undefined ? '0.0.0.0' : v), z.string().min(1)),
   HANDSHAKE_MEMBER_ID: optional(z.string().regex(MEMBER_ID, 'must match ^[a-z0-9][a-z0-9-]{1,62}$ (handshake/1 §1)')),
   HANDSHAKE_PUBLIC_URL: optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
     .refine((u) => !new URL(u).search && !new URL(u).hash, 'must not carry a query or fragment')),
@@ -35,6 +36,8 @@ export interface MemberSettings {
 
 export interface Config {
   port: number;
+  /** The address to listen on. */
+  host: string;
   /** `null`: no member configured, so the Node entry bootstraps a local development alliance. */
   member: MemberSettings | null;
   registryRefreshSeconds: number;
@@ -60,6 +63,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const v = parsed.data;
   const config: Config = {
     port: v.PORT,
+    host: v.HOST,
     member: null,
     registryRefreshSeconds: v.HANDSHAKE_REGISTRY_REFRESH_SECONDS,
     blockedMembers: (v.HANDSHAKE_BLOCKED_MEMBERS ?? '').split(',').map((s) => s.trim()).filter(Boolean),

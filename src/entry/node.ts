@@ -34,7 +34,7 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
   ];
   timers.forEach((t) => t.unref());
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: gateway.app.fetch, port: member.port, hostname: process.env.HOST ?? '0.0.0.0' }, () => resolve(s));
+    const s = serve({ fetch: gateway.app.fetch, port: member.port, hostname: config.host }, () => resolve(s));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : member.port;

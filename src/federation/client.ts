@@ -82,7 +82,7 @@ export function createFederationClient(opts: FederationClientOptions) {
     let resBody: Uint8Array;
     try {
       res = await opts.fetch(url, { method: call.method, headers, body: call.method === 'GET' ? undefined : (body as Uint8Array<ArrayBuffer>), signal, redirect: 'manual' });
-      resBody = await readLimited(res, maxResponseBytes);
+      resBody = await readLimited(res.body, maxResponseBytes);
     } catch (e) {
       if (e instanceof RangeError) throw new FederationClientError('response_too_large', `answer of ${call.to} over ${maxResponseBytes} bytes`, false);
       if (signal.aborted) throw new FederationClientError('timeout', `no answer from ${call.to} within ${timeoutMs} ms`, true);

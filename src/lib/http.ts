@@ -1,10 +1,10 @@
 /** The outbound HTTP port: undici on Node, the global fetch on Workers. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-/** Reads a response body, refusing more than `limit` bytes. */
-export async function readLimited(res: Response, limit: number): Promise<Uint8Array> {
-  if (!res.body) return new Uint8Array();
-  const reader = res.body.getReader();
+/** Reads a body stream, refusing more than `limit` bytes (RangeError) without buffering past it. */
+export async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array> {
+  if (!body) return new Uint8Array();
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -12,7 +12,7 @@ export async function readLimited(res: Response, limit: number): Promise<Uint8Ar
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel();
+      await reader.cancel().catch(() => {});
       throw new RangeError(`response body over ${limit} bytes`);
     }
     chunks.push(value);

@@ -1,26 +1,17 @@
 import { AppError } from '../../lib/errors';
-import { concat } from '../../lib/http';
+import { readLimited } from '../../lib/http';
 import { fromUtf8 } from '../../lib/encoding';
 
 /** Reads the raw request body once, refusing more than `limit` bytes with 413 before buffering it all. */
 export async function readBody(req: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(req.headers.get('content-length') ?? '0');
   if (declared > limit) throw tooLarge(limit);
-  if (!req.body) return new Uint8Array();
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
+  try {
+    return await readLimited(req.body, limit);
+  } catch (e) {
+    if (e instanceof RangeError) throw tooLarge(limit);
+    throw e;
   }
-  return concat(chunks, size);
 }
 
 const tooLarge = (limit: number) => new AppError('payload_too_large', `the body is over ${limit} bytes`);
