@@ -4,7 +4,7 @@ import type { Deps, Self } from './context';
 import type { Database } from './db/client';
 import { createFederationClient } from './federation/client';
 import { IdempotencyStore } from './federation/idempotency';
-import { KeyCache, loadSigner } from './federation/keys';
+import { KeyCache, loadSigner, type Signer } from './federation/keys';
 import { blockListPolicy, type FederationPolicy } from './federation/policy';
 import { dbSnapshotRepository } from './federation/registry/repository';
 import { RegistryStore, type RegistrySource } from './federation/registry/store';
@@ -18,7 +18,11 @@ import type { Logger } from './lib/logger';
 export interface GatewayOptions {
   memberId: string;
   publicUrl: string;
-  signingJwk: JWK;
+  /** The private JWK; or pass `signer`, already loaded (Workers keep it for the isolate). */
+  signingJwk?: JWK;
+  signer?: Signer;
+  /** Imported peer keys; shared across gateways of one process or isolate when given. */
+  keys?: KeyCache;
   anchors: AnchorKeys;
   registrySource: RegistrySource;
   database: Database;
@@ -32,10 +36,11 @@ export interface GatewayOptions {
 
 /** Assembles one member gateway from its ports; shared by the Node and Workers entries and the tests. */
 export async function createGateway(opts: GatewayOptions) {
-  const signer = await loadSigner(opts.signingJwk);
+  if (!opts.signer && !opts.signingJwk) throw new Error('createGateway needs signer or signingJwk');
+  const signer = opts.signer ?? (await loadSigner(opts.signingJwk!));
   const self: Self = { memberId: opts.memberId, publicUrl: opts.publicUrl.replace(/\/+$/, ''), signer };
   const db = opts.database.db;
-  const keys = new KeyCache();
+  const keys = opts.keys ?? new KeyCache();
   const registry = new RegistryStore({
     anchors: opts.anchors, source: opts.registrySource, repository: dbSnapshotRepository(db),
     clock: opts.clock, logger: opts.logger.child({ component: 'registry' }),

@@ -30,7 +30,7 @@ interface WorkerBuild { outfile: string; bytes: number; externalImports: string[
 const BUILD_SCRIPT = new URL('../../scripts/build-worker.mjs', import.meta.url).href;
 const loadBuildScript = () => import(BUILD_SCRIPT) as Promise<{ buildWorker(o: { outfile: string }): Promise<WorkerBuild> }>;
 
-describe.skipIf(!process.env.DATABASE_URL)('the Workers entry in workerd, on PostgreSQL through Hyperdrive (needs DATABASE_URL)', () => {
+describe.skipIf(!process.env.DATABASE_URL)('the Workers entry in workerd on PostgreSQL via Hyperdrive (needs DATABASE_URL: skipped without a PostgreSQL server)', () => {
   let dir: string;
   let bundle: WorkerBuild;
   let tdb: TestDatabase;
@@ -69,9 +69,10 @@ describe.skipIf(!process.env.DATABASE_URL)('the Workers entry in workerd, on Pos
   });
 
   afterAll(async () => {
-    await mf?.dispose();
-    await tdb?.drop();
+    // Each step runs even if one before it fails (a Miniflare that never started throws on dispose).
+    const steps = await Promise.allSettled([mf?.dispose(), tdb?.drop()]);
     if (dir) rmSync(dir, { recursive: true, force: true });
+    for (const s of steps) if (s.status === 'rejected') throw s.reason;
   });
 
   async function signedPing(signedBody: string, sentBody = signedBody) {
@@ -142,7 +143,8 @@ describe.skipIf(!process.env.DATABASE_URL)('the Workers entry in workerd, on Pos
 
   it('purges replay pairs past their keeping time on the cron trigger', async () => {
     await tdb.database.db.insert(replayGuard).values({ iss: A, jti: 'expired-pair', expiresAt: new Date(Date.now() - 60_000) });
-    const worker = await mf!.getWorker();
+    // Typed by hand: miniflare types its Fetcher from @cloudflare/workers-types, which this project does not install.
+    const worker = (await mf!.getWorker()) as unknown as { scheduled(o: { cron: string }): Promise<{ outcome: string }> };
     const result = await worker.scheduled({ cron: '*/10 * * * *' });
     expect(result.outcome).toBe('ok');
     const left = await tdb.database.db.select().from(replayGuard).where(eq(replayGuard.jti, 'expired-pair'));
