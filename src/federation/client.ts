@@ -86,7 +86,8 @@ export function createFederationClient(opts: FederationClientOptions) {
     } catch (e) {
       if (e instanceof RangeError) throw new FederationClientError('response_too_large', `answer of ${call.to} over ${maxResponseBytes} bytes`, false);
       if (signal.aborted) throw new FederationClientError('timeout', `no answer from ${call.to} within ${timeoutMs} ms`, true);
-      throw new FederationClientError('network', `cannot reach ${call.to}: ${(e as Error).message}`, true);
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      throw new FederationClientError('network', `cannot reach ${call.to}: ${(e as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`, true);
     }
     return answer(call, res, resBody, claims.jti, opts.clock.now() - started);
   }
