@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { JWK } from 'jose';
 import type { RegistrySource } from '../../federation/registry/store';
+import { urlRegistrySource } from '../../federation/registry/url-source';
 import type { AnchorKeys } from '../../federation/registry/verify';
 import type { FetchLike } from '../../lib/http';
 
@@ -37,12 +38,6 @@ export function readAnchors(value: string): AnchorKeys {
 
 /** The configured registry source: an http(s) URL, or a file read anew at every refresh. */
 export function registrySource(value: string, fetchFn: FetchLike): RegistrySource {
-  if (/^https?:\/\//.test(value)) {
-    return async () => {
-      const res = await fetchFn(value, { headers: { accept: 'application/jwt' }, signal: AbortSignal.timeout(10_000) });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      return res.text();
-    };
-  }
+  if (/^https?:\/\//.test(value)) return urlRegistrySource(value, fetchFn);
   return () => readFile(value, 'utf8');
 }

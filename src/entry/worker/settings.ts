@@ -2,6 +2,7 @@ import type { JWK } from 'jose';
 import { ConfigError, parseConfig, type Config, type MemberSettings } from '../../config';
 import { algForJwk } from '../../federation/keys';
 import type { RegistrySource } from '../../federation/registry/store';
+import { urlRegistrySource } from '../../federation/registry/url-source';
 import type { AnchorKeys } from '../../federation/registry/verify';
 import type { FetchLike } from '../../lib/http';
 import type { Hyperdrive } from './database';
@@ -74,11 +75,7 @@ function parseAnchors(value: string): AnchorKeys {
 /** The configured registry: the token itself, or an https URL fetched with a timeout. */
 export function registrySource(value: string, fetchFn: FetchLike): RegistrySource {
   if (value.startsWith('eyJ')) return async () => value;
-  return async () => {
-    const res = await fetchFn(value, { headers: { accept: 'application/jwt' }, signal: AbortSignal.timeout(10_000) });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    return res.text();
-  };
+  return urlRegistrySource(value, fetchFn);
 }
 
 /**
