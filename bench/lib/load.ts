@@ -1,0 +1,90 @@
+import { performance } from 'node:perf_hooks';
+
+/** One request of a load run; resolves true when the answer is good and fully read. */
+export type Shot = () => Promise<boolean>;
+
+export interface LoadOptions {
+  concurrency: number;
+  /** Total measured time per shot, split evenly over the rounds. */
+  durationMs: number;
+  /** Hard cap on requests issued per shot, whatever the duration. */
+  maxRequests: number;
+  /** The shots take turns this many times, so a burst of outside load hits them alike. */
+  rounds: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  failures: number;
+  elapsedMs: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** CPU time of this whole process (every thread) per good request, in µs. */
+  cpuUsPerRequest: number;
+  firstError: string | null;
+}
+
+interface Tally {
+  latencies: number[];
+  issued: number;
+  failures: number;
+  elapsedMs: number;
+  cpuUs: number;
+  firstError: string | null;
+}
+
+/**
+ * A closed loop: `concurrency` workers each issue the next request as soon as the previous one is
+ * answered, until the slice's time or the request cap runs out.
+ */
+async function runSlice(shot: Shot, t: Tally, concurrency: number, ms: number, cap: number): Promise<void> {
+  const cpu0 = process.cpuUsage();
+  const started = performance.now();
+  const deadline = started + ms;
+  const worker = async () => {
+    while (t.issued < cap && performance.now() < deadline) {
+      t.issued++;
+      const t0 = performance.now();
+      let ok = false;
+      try {
+        ok = await shot();
+      } catch (e) {
+        t.firstError ??= e instanceof Error ? e.message : String(e);
+      }
+      if (ok) t.latencies.push(performance.now() - t0);
+      else t.failures++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  t.elapsedMs += performance.now() - started;
+  const cpu = process.cpuUsage(cpu0);
+  t.cpuUs += cpu.user + cpu.system;
+}
+
+/** Runs the shots in turn, `rounds` times, and reports each over all of its slices. */
+export async function runAlternating(shots: Shot[], opts: LoadOptions): Promise<LoadResult[]> {
+  const tallies: Tally[] = shots.map(() => ({ latencies: [], issued: 0, failures: 0, elapsedMs: 0, cpuUs: 0, firstError: null }));
+  const slice = opts.durationMs / opts.rounds;
+  for (let round = 0; round < opts.rounds; round++) {
+    for (const [i, shot] of shots.entries()) await runSlice(shot, tallies[i]!, opts.concurrency, slice, opts.maxRequests);
+  }
+  return tallies.map(summarize);
+}
+
+function summarize(t: Tally): LoadResult {
+  const sorted = t.latencies.sort((a, b) => a - b);
+  return {
+    requests: sorted.length, failures: t.failures, elapsedMs: t.elapsedMs,
+    perSecond: (sorted.length / t.elapsedMs) * 1000,
+    p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99),
+    cpuUsPerRequest: sorted.length ? t.cpuUs / sorted.length : Number.NaN, firstError: t.firstError,
+  };
+}
+
+/** Nearest-rank percentile of an ascending array; NaN when empty. */
+export function percentile(sorted: number[], q: number): number {
+  if (!sorted.length) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank] as number;
+}
