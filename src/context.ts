@@ -1,6 +1,7 @@
 import type { Database } from './db/client';
 import type { IdempotencyStore } from './federation/idempotency';
-import type { KeyCache, Signer } from './federation/keys';
+import type { JwsEngine } from './federation/engine';
+import type { Signer } from './federation/keys';
 import type { FederationPolicy } from './federation/policy';
 import type { IndexedKey } from './federation/registry/key-index';
 import type { RegistryStore } from './federation/registry/store';
@@ -26,7 +27,7 @@ export interface Deps {
   replay: ReplayGuard;
   idempotency: IdempotencyStore;
   policy: FederationPolicy;
-  keys: KeyCache;
+  engine: JwsEngine;
   clock: Clock;
   ids: Ids;
   logger: Logger;

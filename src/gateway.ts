@@ -4,6 +4,7 @@ import type { Deps, Self } from './context';
 import type { Database } from './db/client';
 import { createFederationClient } from './federation/client';
 import { IdempotencyStore } from './federation/idempotency';
+import { joseEngine, type JwsEngine } from './federation/engine';
 import { KeyCache, loadSigner, type Signer } from './federation/keys';
 import { blockListPolicy, type FederationPolicy } from './federation/policy';
 import { dbSnapshotRepository } from './federation/registry/repository';
@@ -21,8 +22,8 @@ export interface GatewayOptions {
   /** The private JWK; or pass `signer`, already loaded (Workers keep it for the isolate). */
   signingJwk?: JWK;
   signer?: Signer;
-  /** Imported peer keys; shared across gateways of one process or isolate when given. */
-  keys?: KeyCache;
+  /** Signature primitives (default: jose over WebCrypto); shared across gateways of a process or isolate. */
+  engine?: JwsEngine;
   anchors: AnchorKeys;
   registrySource: RegistrySource;
   database: Database;
@@ -40,18 +41,18 @@ export async function createGateway(opts: GatewayOptions) {
   const signer = opts.signer ?? (await loadSigner(opts.signingJwk!));
   const self: Self = { memberId: opts.memberId, publicUrl: opts.publicUrl.replace(/\/+$/, ''), signer };
   const db = opts.database.db;
-  const keys = opts.keys ?? new KeyCache();
+  const engine = opts.engine ?? joseEngine(new KeyCache());
   const registry = new RegistryStore({
     anchors: opts.anchors, source: opts.registrySource, repository: dbSnapshotRepository(db),
     clock: opts.clock, logger: opts.logger.child({ component: 'registry' }),
   });
   const deps: Deps = {
-    self, database: opts.database, registry, keys,
+    self, database: opts.database, registry, engine,
     replay: new ReplayGuard(db), idempotency: new IdempotencyStore(db),
     policy: opts.policy ?? blockListPolicy(opts.blockedMembers ?? []),
     clock: opts.clock, ids: opts.ids, logger: opts.logger,
   };
-  const client = createFederationClient({ self, registry, fetch: opts.fetch, clock: opts.clock, ids: opts.ids, keys });
+  const client = createFederationClient({ self, registry, fetch: opts.fetch, clock: opts.clock, ids: opts.ids, engine });
   return {
     deps, registry, client, app: createApp(deps),
     /** Periodic upkeep: drops replay pairs and idempotency answers past their keeping time. */

@@ -7,6 +7,7 @@ import type { Gateway } from '../../src/gateway';
 import { createTestAlliance } from '../../tests/support/alliance';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/db';
 import { startTestGateway } from '../../tests/support/gateway';
+import { nodeEngine } from '../../src/entry/node/engine';
 
 type Handler = (req: Request) => Response | Promise<Response>;
 
@@ -63,7 +64,8 @@ export async function startFederationPair(fetch: FetchLike): Promise<FederationP
     const start = async (memberId: string) => {
       const db = await createTestDatabase();
       dbs.push(db);
-      return startTestGateway({ alliance, memberId, database: db.database, clock: systemClock, registry: () => token, fetch });
+      // The engine the Node entry runs with, so the figures are those of npm start.
+      return startTestGateway({ alliance, memberId, database: db.database, clock: systemClock, registry: () => token, fetch, engine: nodeEngine() });
     };
     const alpha = await start('alpha');
     const beta = await start('beta');

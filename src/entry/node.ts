@@ -6,6 +6,7 @@ import { systemClock } from '../lib/clock';
 import { randomIds } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import { openDatabase } from './node/database';
+import { nodeEngine } from './node/engine';
 import { createNodeFetch } from './node/http';
 import { createNodeLogger } from './node/logger';
 import { resolveMember, type ResolvedMember } from './node/resolve';
@@ -20,7 +21,7 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
   const gateway = await createGateway({
     memberId: member.memberId, publicUrl: member.publicUrl, signingJwk: member.signingJwk, anchors: member.anchors,
     registrySource: registrySource(member.registry, http.fetch), database, fetch: http.fetch,
-    clock: systemClock, ids: randomIds, logger, blockedMembers: config.blockedMembers,
+    clock: systemClock, ids: randomIds, logger, blockedMembers: config.blockedMembers, engine: nodeEngine(),
   });
   const first = await gateway.registry.start();
   if (first.seq === null) {

@@ -8,6 +8,7 @@ import type { ExecutionContext } from 'hono';
 import { ConfigError } from '../config';
 import type { Database } from '../db/client';
 import type { RegistrySource } from '../federation/registry/store';
+import { joseEngine, type JwsEngine } from '../federation/engine';
 import { KeyCache, loadSigner, type Signer } from '../federation/keys';
 import { createGateway } from '../gateway';
 import { systemClock } from '../lib/clock';
@@ -21,7 +22,7 @@ import { readWorkerSettings, registrySource, throttledSource, type WorkerEnv, ty
 interface Isolate {
   settings: WorkerSettings;
   signer: Promise<Signer>;
-  keys: KeyCache;
+  engine: JwsEngine;
   logger: Logger;
   registry: ReturnType<typeof throttledSource>;
 }
@@ -42,7 +43,7 @@ function setUp(env: WorkerEnv): Isolate {
   isolate = {
     settings,
     signer: loadSigner(settings.signingJwk),
-    keys: new KeyCache(),
+    engine: joseEngine(new KeyCache()),
     // No `member` binding at the root: the core binds `member` to the peer of a signed request.
     logger: createConsoleLogger(settings.config.logLevel),
     // The registry source is asked at most once per refresh period (60 s by default) per isolate.
@@ -55,7 +56,7 @@ function setUp(env: WorkerEnv): Isolate {
 async function openGateway(iso: Isolate, database: Database, source: RegistrySource) {
   const { settings, logger } = iso;
   const gateway = await createGateway({
-    memberId: settings.member.memberId, publicUrl: settings.member.publicUrl, signer: await iso.signer, keys: iso.keys,
+    memberId: settings.member.memberId, publicUrl: settings.member.publicUrl, signer: await iso.signer, engine: iso.engine,
     anchors: settings.anchors, registrySource: source, database, fetch: (input, init) => fetch(input, init),
     clock: systemClock, ids: randomIds, logger, blockedMembers: settings.config.blockedMembers,
   });

@@ -7,7 +7,7 @@ import type { Ids } from '../lib/ids';
 import type { ResponseClaims } from './envelope/claims';
 import { signRequest } from './envelope/sign';
 import { verifyResponse } from './envelope/verify';
-import type { KeyCache } from './keys';
+import { defaultEngine, type JwsEngine } from './engine';
 import type { RegistryStore } from './registry/store';
 
 export type ClientErrorKind = 'unknown_member' | 'member_suspended' | 'timeout' | 'network' | 'bad_response_signature' | 'response_too_large';
@@ -52,7 +52,7 @@ export interface FederationClientOptions {
   fetch: FetchLike;
   clock: Clock;
   ids: Ids;
-  keys: KeyCache;
+  engine?: JwsEngine;
   timeoutMs?: number;
   maxResponseBytes?: number;
 }
@@ -72,7 +72,7 @@ export function createFederationClient(opts: FederationClientOptions) {
     if (member.status !== 'active') throw new FederationClientError('member_suspended', `member ${call.to} is suspended`, false);
     const body = call.body === undefined ? new Uint8Array() : call.body instanceof Uint8Array ? call.body : utf8(JSON.stringify(call.body));
     const url = member.endpoint.replace(/\/+$/, '') + call.path;
-    const { token, claims } = await signRequest(opts.self.signer, { iss: opts.self.memberId, aud: call.to, method: call.method, url, body }, opts.clock, opts.ids);
+    const { token, claims } = await signRequest(opts.self.signer, { iss: opts.self.memberId, aud: call.to, method: call.method, url, body }, opts.clock, opts.ids, opts.engine ?? defaultEngine);
     const headers: Record<string, string> = { 'handshake-request': token, accept: 'application/json, application/problem+json, application/jwt' };
     if (body.byteLength) headers['content-type'] = 'application/json; charset=utf-8';
     if (call.idempotencyKey) headers['idempotency-key'] = call.idempotencyKey;
@@ -98,7 +98,7 @@ export function createFederationClient(opts: FederationClientOptions) {
     let failure: string | null = null;
     try {
       responseClaims = (await verifyResponse({ token: responseToken, status: res.status, body, requestJti }, {
-        registry: opts.registry.current(), selfId: opts.self.memberId, nowSec: seconds(opts.clock), keys: opts.keys,
+        registry: opts.registry.current(), selfId: opts.self.memberId, nowSec: seconds(opts.clock), engine: opts.engine,
       })).claims;
       if (responseClaims.iss !== call.to) failure = `signed by ${responseClaims.iss}, not ${call.to}`;
     } catch (e) {

@@ -28,6 +28,3 @@ export async function sha256(data: Uint8Array | string): Promise<Uint8Array> {
   const bytes = typeof data === 'string' ? utf8(data) : data;
   return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
 }
-
-/** The `cdg` claim: base64url SHA-256 of the exact body bytes. */
-export const bodyDigest = async (body: Uint8Array): Promise<string> => base64url(await sha256(body));

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { createFederationClient } from '../../src/federation/client';
 import { signRequest } from '../../src/federation/envelope/sign';
-import { KeyCache, loadSigner } from '../../src/federation/keys';
+import { loadSigner } from '../../src/federation/keys';
 import { RegistryStore } from '../../src/federation/registry/store';
 import { systemClock } from '../../src/lib/clock';
 import { randomIds } from '../../src/lib/ids';
@@ -63,7 +63,7 @@ async function clientAs(id: string) {
   });
   await registry.start();
   const signer = await loadSigner(alliance.members.get(id)!.privateJwk);
-  return createFederationClient({ self: { memberId: id, publicUrl: `http://unused.test`, signer }, registry, fetch, clock: systemClock, ids: randomIds, keys: new KeyCache() });
+  return createFederationClient({ self: { memberId: id, publicUrl: `http://unused.test`, signer }, registry, fetch, clock: systemClock, ids: randomIds });
 }
 
 describe('two gateway processes on loopback, separate databases', () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registrySnapshots, replayGuard } from '../../src/db/schema/index';
 import { signRequest } from '../../src/federation/envelope/sign';
 import { verifyResponse } from '../../src/federation/envelope/verify';
-import { KeyCache, loadSigner, type Signer } from '../../src/federation/keys';
+import { loadSigner, type Signer } from '../../src/federation/keys';
 import { buildKeyIndex, type KeyIndex } from '../../src/federation/registry/key-index';
 import { verifyRegistry } from '../../src/federation/registry/verify';
 import { seconds, systemClock } from '../../src/lib/clock';
@@ -89,7 +89,7 @@ describe.skipIf(!process.env.DATABASE_URL)('the Workers entry in workerd on Post
 
   const verifyAnswer = (res: { status: number; headers: { get(name: string): string | null }; body: Uint8Array }, requestJti: string) =>
     verifyResponse({ token: res.headers.get('handshake-response'), status: res.status, body: res.body, requestJti },
-      { registry, selfId: A, nowSec: seconds(systemClock), keys: new KeyCache() });
+      { registry, selfId: A, nowSec: seconds(systemClock) });
 
   it('bundles no node: module but those postgres.js needs under nodejs_compat', () => {
     expect(bundle.externalImports).toEqual(RUNTIME_IMPORTS);

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { signClaims } from '../../src/federation/envelope/sign';
 import { verifyRequest, verifyResponse } from '../../src/federation/envelope/verify';
 import { KeyCache, loadSigner } from '../../src/federation/keys';
+import { joseEngine } from '../../src/federation/engine';
+import { nodeEngine } from '../../src/entry/node/engine';
 import { buildKeyIndex } from '../../src/federation/registry/key-index';
 import { RegistryRejected, verifyRegistry } from '../../src/federation/registry/verify';
 import { isAppError } from '../../src/lib/errors';
@@ -11,7 +13,7 @@ import { utf8 } from '../../src/lib/encoding';
 import { loadVectors, VECTORS_PATH } from '../support/vectors';
 
 const v = loadVectors();
-const keys = new KeyCache();
+const engines = [['jose (WebCrypto)', joseEngine(new KeyCache())], ['node:crypto', nodeEngine()]] as const;
 
 async function index() {
   return buildKeyIndex(await verifyRegistry(v.registry, v.anchor.jwks, v.now, null));
@@ -27,12 +29,12 @@ async function outcome(run: () => Promise<unknown>): Promise<string> {
   }
 }
 
-describe('protocol vectors (shared/protocol/vectors.json)', () => {
+describe.each(engines)('protocol vectors (shared/protocol/vectors.json), engine %s', (_engineName, engine) => {
   it.each(v.cases.map((c) => [c.name, c] as const))('request case %s reaches its expected result', async (_name, c) => {
     const registry = await index();
     const result = await outcome(() => verifyRequest({
       token: c.token, method: v.request.method, publicBase: v.receiver.publicBase, pathAndQuery: v.request.path, body: utf8(c.body),
-    }, { registry, selfId: v.receiver.id, nowSec: v.now, keys }));
+    }, { registry, selfId: v.receiver.id, nowSec: v.now, engine }));
     expect(result).toBe(c.expect);
   });
 
@@ -41,14 +43,14 @@ describe('protocol vectors (shared/protocol/vectors.json)', () => {
     const registry = await index();
     const result = await outcome(() => verifyResponse(
       { token: r.token, status: r.status, body: utf8(r.body), requestJti: r.requestJti },
-      { registry, selfId: 'gaoxin', nowSec: v.now, keys },
+      { registry, selfId: 'gaoxin', nowSec: v.now, engine },
     ));
     expect(result).toBe(r.expect);
   });
 
   it('a response with another status or request jti is refused', async () => {
     const r = v.response;
-    const ctx = { registry: await index(), selfId: 'gaoxin', nowSec: v.now, keys };
+    const ctx = { registry: await index(), selfId: 'gaoxin', nowSec: v.now, engine };
     expect(await outcome(() => verifyResponse({ token: r.token, status: 200, body: utf8(r.body), requestJti: r.requestJti }, ctx))).toBe('bad_claims');
     expect(await outcome(() => verifyResponse({ token: r.token, status: r.status, body: utf8(r.body), requestJti: 'AAAAAAAAAAAAAAAAAAAAAA' }, ctx))).toBe('bad_claims');
     expect(await outcome(() => verifyResponse({ token: r.token, status: r.status, body: utf8('{"receiptId":"rc_2"}'), requestJti: r.requestJti }, ctx))).toBe('digest_mismatch');
@@ -84,7 +86,7 @@ describe('protocol vectors (shared/protocol/vectors.json)', () => {
       const owner = owners.get(String(header.kid));
       if (header.alg !== 'Ed25519' || Object.keys(header).length !== 3 || !owner || !v.privateKeys[owner.member]) continue;
       const signer = await loadSigner({ kty: 'OKP', crv: 'Ed25519', x: owner.x, d: v.privateKeys[owner.member] });
-      expect(await signClaims(signer, String(header.typ), decode(p!)), c.name).toBe(c.token);
+      expect(await signClaims(signer, String(header.typ), decode(p!), engine), c.name).toBe(c.token);
       compared++;
     }
     expect(compared).toBeGreaterThanOrEqual(18);

@@ -3,7 +3,8 @@ import type { Self } from '../../context';
 import { RESPONSE_TYP, SIGNING_ALGS } from '../../federation/envelope/claims';
 import { createFederationClient, FederationClientError, type FederationClient, type SignedAnswer } from '../../federation/client';
 import { parseProtectedHeader } from '../../federation/jws';
-import { KeyCache, loadSigner } from '../../federation/keys';
+import { loadSigner } from '../../federation/keys';
+import { nodeEngine } from '../node/engine';
 import type { RegistrySnapshot } from '../../federation/registry/verify';
 import { RegistryStore, type SnapshotRepository } from '../../federation/registry/store';
 import { MEMBER_ID } from '../../federation/registry/schema';
@@ -59,7 +60,7 @@ export function ping(argv: string[], io: CliIo): Promise<number> {
       if (registry.current()?.keys.get(signer.kid)?.member.id !== member.memberId) {
         io.err(`warning: registry seq ${loaded.seq} does not list ${member.memberId}'s signing key ${signer.kid}: ${to} will answer unknown_key`);
       }
-      const client = createFederationClient({ self, registry, fetch: http.fetch, clock: systemClock, ids: randomIds, keys: new KeyCache() });
+      const client = createFederationClient({ self, registry, fetch: http.fetch, clock: systemClock, ids: randomIds, engine: nodeEngine() });
       return await pingTimes(client, to, count, io);
     } finally {
       await http.close();

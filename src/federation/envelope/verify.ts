@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import { AppError } from '../../lib/errors';
-import { bodyDigest } from '../../lib/encoding';
-import { ACCEPTED_ALGS, type KeyCache } from '../keys';
-import { parsePayload, parseProtectedHeader, verifySignature } from '../jws';
+import { utf8 } from '../../lib/encoding';
+import { bodyDigest, defaultEngine, type JwsEngine } from '../engine';
+import { ACCEPTED_ALGS } from '../keys';
+import { parsePayload, parseProtectedHeader } from '../jws';
 import { keyUsable, type IndexedKey, type KeyIndex } from '../registry/key-index';
 import {
   CLOCK_TOLERANCE, MAX_HEADER_BYTES, REQUEST_TYP, RESPONSE_TYP, SIGNING_ALGS,
@@ -14,7 +15,8 @@ export interface VerifyContext {
   /** This gateway's member id: the only acceptable `aud`. */
   selfId: string;
   nowSec: number;
-  keys: KeyCache;
+  /** The signature primitives; jose over WebCrypto unless the entry injects another. */
+  engine?: JwsEngine;
   /** §3.1 step 3: may refresh the registry once (with its cooldown) and return the new index. */
   onUnknownKey?: () => Promise<KeyIndex | null>;
 }
@@ -40,7 +42,7 @@ async function verifyEnvelope<S extends z.ZodType>(token: string, typ: string, s
   if (key.member.status !== 'active') fail('member_suspended', `member ${key.member.id} is suspended`);
   const algs = ACCEPTED_ALGS[key.alg];
   if (!algs.includes(alg)) fail('bad_signature', `alg ${alg} is not the registered algorithm of the key`);
-  const payload = await verifySignature(token, await ctx.keys.get(kid, key.jwk, key.alg), algs);
+  const payload = await (ctx.engine ?? defaultEngine).verify(token, key, algs);
   if (!payload) fail('bad_signature', 'the signature does not verify');
   const parsed = schema.safeParse(parsePayload(payload!));
   if (!parsed.success) fail('bad_claims', `claims missing or malformed: ${parsed.error!.issues.map((i) => i.path.join('.') || i.message).join(', ')}`);
@@ -67,11 +69,11 @@ export interface ReceivedRequest {
 export async function verifyRequest(req: ReceivedRequest, ctx: VerifyContext): Promise<Verified<RequestClaims>> {
   const token = req.token?.trim() ?? '';
   if (!token) fail('missing_signature', 'the Handshake-Request header is missing');
-  if (new TextEncoder().encode(token).byteLength > MAX_HEADER_BYTES) fail('missing_signature', 'the Handshake-Request header is over 8 KiB');
+  if (utf8(token).byteLength > MAX_HEADER_BYTES) fail('missing_signature', 'the Handshake-Request header is over 8 KiB');
   const v = await verifyEnvelope(token, REQUEST_TYP, requestClaimsSchema, ctx);
   if (v.claims.htm !== req.method.toUpperCase()) fail('method_mismatch', 'htm does not match the request method');
   if (v.claims.htu !== req.publicBase + req.pathAndQuery) fail('url_mismatch', 'htu does not match this gateway\'s public URL and the request path');
-  if (v.claims.cdg !== (await bodyDigest(req.body))) fail('digest_mismatch', 'cdg does not match the body received');
+  if (v.claims.cdg !== (await bodyDigest(ctx.engine ?? defaultEngine, req.body))) fail('digest_mismatch', 'cdg does not match the body received');
   return v;
 }
 
@@ -88,7 +90,7 @@ export async function verifyResponse(res: ReceivedResponse, ctx: VerifyContext):
   const token = res.token?.trim() ?? '';
   if (!token) fail('missing_signature', 'the Handshake-Response header is missing');
   const v = await verifyEnvelope(token, RESPONSE_TYP, responseClaimsSchema, ctx);
-  if (v.claims.cdg !== (await bodyDigest(res.body))) fail('digest_mismatch', 'cdg does not match the response body');
+  if (v.claims.cdg !== (await bodyDigest(ctx.engine ?? defaultEngine, res.body))) fail('digest_mismatch', 'cdg does not match the response body');
   if (v.claims.rqj !== res.requestJti) fail('bad_claims', 'rqj does not name the request sent');
   if (v.claims.hts !== res.status) fail('bad_claims', 'hts does not match the HTTP status');
   return v;

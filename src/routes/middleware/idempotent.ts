@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, Deps } from '../../context';
-import { bodyDigest } from '../../lib/encoding';
+import { bodyDigest } from '../../federation/engine';
 import { AppError } from '../../lib/errors';
 import { rawPathAndQuery } from './body';
 
@@ -21,7 +21,7 @@ export function idempotent(deps: Deps, opts: { required: boolean }) {
     if (!KEY.test(key)) throw new AppError('invalid_request', 'Idempotency-Key must be 1-128 visible ASCII characters', { errors: [{ path: 'header.Idempotency-Key', message: 'must be 1-128 visible ASCII characters' }] });
     const req = {
       iss: c.get('peer').memberId, key, method: c.req.method,
-      path: rawPathAndQuery(c.req.url), bodyDigest: await bodyDigest(c.get('rawBody')),
+      path: rawPathAndQuery(c.req.url), bodyDigest: await bodyDigest(deps.engine, c.get('rawBody')),
     };
     const claim = await deps.idempotency.claim(req, new Date(deps.clock.now()));
     if (claim.kind === 'conflict') throw new AppError('idempotency_conflict', 'this Idempotency-Key was used with another method, path or body');

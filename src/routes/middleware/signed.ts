@@ -28,7 +28,7 @@ export function signed(deps: Deps, route: FederationRoute, opts: { maxBody: numb
       registry: deps.registry.current(),
       selfId: deps.self.memberId,
       nowSec: seconds(deps.clock),
-      keys: deps.keys,
+      engine: deps.engine,
       onUnknownKey: async () => ((await deps.registry.refreshForUnknownKey()) ? deps.registry.current() : null),
     });
     c.set('peer', { memberId: claims.iss, claims, key });
@@ -45,7 +45,7 @@ export function signed(deps: Deps, route: FederationRoute, opts: { maxBody: numb
     const resBody = new Uint8Array(await res.arrayBuffer());
     const token = await signResponse(deps.self.signer, {
       iss: deps.self.memberId, aud: claims.iss, requestJti: claims.jti, status: res.status, body: resBody,
-    }, deps.clock, deps.ids);
+    }, deps.clock, deps.ids, deps.engine);
     const headers = new Headers(res.headers);
     headers.set(RESPONSE_SIGNATURE_HEADER, token);
     c.res = undefined;
