@@ -6,7 +6,7 @@ import { seconds, systemClock } from '../../src/lib/clock';
 import { utf8 } from '../../src/lib/encoding';
 import { bodyDigest } from '../../src/federation/engine';
 import { randomIds } from '../../src/lib/ids';
-import type { Gateway } from '../../src/gateway';
+import type { Actor } from './servers';
 
 const PING_PATH = '/federation/v1/ping';
 
@@ -59,8 +59,8 @@ async function timePair(a: () => unknown, b: () => unknown, n: number): Promise<
   return [0, 1].map((i) => ({ wall: median(walls[i]!), cpu: cpus[i]! / (per * BLOCKS) }));
 }
 
-const ctxOf = (g: Gateway): VerifyContext => ({
-  registry: g.registry.current(), selfId: g.deps.self.memberId, nowSec: seconds(systemClock), engine: g.deps.engine,
+const ctxOf = (g: Actor): VerifyContext => ({
+  registry: g.registry.current(), selfId: g.memberId, nowSec: seconds(systemClock), engine: g.engine,
 });
 
 /**
@@ -68,13 +68,13 @@ const ctxOf = (g: Gateway): VerifyContext => ({
  * and signs its answer, alpha verifies the answer) against raw node:crypto Ed25519 doing the same
  * 2 signs + 2 verifies over signing inputs of the same size.
  */
-export async function benchCrypto(alpha: Gateway, beta: Gateway, betaUrl: string, n: number): Promise<CryptoResult> {
+export async function benchCrypto(alpha: Actor, beta: Actor, betaUrl: string, n: number): Promise<CryptoResult> {
   const empty = new Uint8Array();
   const answerBody = utf8(JSON.stringify({ member: 'beta', at: new Date().toISOString() }));
   const steps = {
-    signRequest: () => signRequest(alpha.deps.self.signer, { iss: 'alpha', aud: 'beta', method: 'POST', url: betaUrl + PING_PATH, body: empty }, systemClock, randomIds, alpha.deps.engine),
+    signRequest: () => signRequest(alpha.signer, { iss: 'alpha', aud: 'beta', method: 'POST', url: betaUrl + PING_PATH, body: empty }, systemClock, randomIds, alpha.engine),
     verifyRequest: (token: string) => verifyRequest({ token, method: 'POST', publicBase: betaUrl, pathAndQuery: PING_PATH, body: empty }, ctxOf(beta)),
-    signResponse: (jti: string) => signResponse(beta.deps.self.signer, { iss: 'beta', aud: 'alpha', requestJti: jti, status: 200, body: answerBody }, systemClock, randomIds, beta.deps.engine),
+    signResponse: (jti: string) => signResponse(beta.signer, { iss: 'beta', aud: 'alpha', requestJti: jti, status: 200, body: answerBody }, systemClock, randomIds, beta.engine),
     verifyResponse: (token: string, jti: string) => verifyResponse({ token, status: 200, body: answerBody, requestJti: jti }, ctxOf(alpha)),
   };
   const round = async () => {
@@ -118,7 +118,7 @@ export async function benchCrypto(alpha: Gateway, beta: Gateway, betaUrl: string
     { name: 'node:crypto verify (response size)', usPerOp: await time(() => verify(null, resData, raw.publicKey, resSig), m, warm) },
     { name: 'crypto.subtle sign Ed25519 (as jose)', usPerOp: await time(() => webcrypto.subtle.sign('Ed25519', subtleKeys.privateKey, reqData), m, warm) },
     { name: 'crypto.subtle verify Ed25519 (as jose)', usPerOp: await time(() => webcrypto.subtle.verify('Ed25519', subtleKeys.publicKey, subtleSig, reqData), m, warm) },
-    { name: 'bodyDigest (the gateway engine\'s SHA-256)', usPerOp: await time(() => bodyDigest(beta.deps.engine, answerBody), m, warm) },
+    { name: 'bodyDigest (the gateway engine\'s SHA-256)', usPerOp: await time(() => bodyDigest(beta.engine, answerBody), m, warm) },
   ];
   return {
     iterations: n, blocks: BLOCKS, breakdown,

@@ -11,6 +11,8 @@ export interface LoadOptions {
   maxRequests: number;
   /** The shots take turns this many times, so a burst of outside load hits them alike. */
   rounds: number;
+  /** CPU time of the server process so far (µs), read before and after each slice. */
+  serverCpu?: () => Promise<number>;
 }
 
 export interface LoadResult {
@@ -22,6 +24,8 @@ export interface LoadResult {
   p99Ms: number;
   /** CPU time of this whole process (every thread) per good request, in µs. */
   cpuUsPerRequest: number;
+  /** CPU time of the server process per good request, in µs (NaN when not measured). */
+  serverCpuUsPerRequest: number;
   firstError: string | null;
 }
 
@@ -31,6 +35,7 @@ interface Tally {
   failures: number;
   elapsedMs: number;
   cpuUs: number;
+  serverCpuUs: number;
   firstError: string | null;
 }
 
@@ -38,7 +43,8 @@ interface Tally {
  * A closed loop: `concurrency` workers each issue the next request as soon as the previous one is
  * answered, until the slice's time or the request cap runs out.
  */
-async function runSlice(shot: Shot, t: Tally, concurrency: number, ms: number, cap: number): Promise<void> {
+async function runSlice(shot: Shot, t: Tally, concurrency: number, ms: number, cap: number, serverCpu?: () => Promise<number>): Promise<void> {
+  const server0 = serverCpu ? await serverCpu() : 0;
   const cpu0 = process.cpuUsage();
   const started = performance.now();
   const deadline = started + ms;
@@ -60,14 +66,15 @@ async function runSlice(shot: Shot, t: Tally, concurrency: number, ms: number, c
   t.elapsedMs += performance.now() - started;
   const cpu = process.cpuUsage(cpu0);
   t.cpuUs += cpu.user + cpu.system;
+  if (serverCpu) t.serverCpuUs += (await serverCpu()) - server0;
 }
 
 /** Runs the shots in turn, `rounds` times, and reports each over all of its slices. */
 export async function runAlternating(shots: Shot[], opts: LoadOptions): Promise<LoadResult[]> {
-  const tallies: Tally[] = shots.map(() => ({ latencies: [], issued: 0, failures: 0, elapsedMs: 0, cpuUs: 0, firstError: null }));
+  const tallies: Tally[] = shots.map(() => ({ latencies: [], issued: 0, failures: 0, elapsedMs: 0, cpuUs: 0, serverCpuUs: 0, firstError: null }));
   const slice = opts.durationMs / opts.rounds;
   for (let round = 0; round < opts.rounds; round++) {
-    for (const [i, shot] of shots.entries()) await runSlice(shot, tallies[i]!, opts.concurrency, slice, opts.maxRequests);
+    for (const [i, shot] of shots.entries()) await runSlice(shot, tallies[i]!, opts.concurrency, slice, opts.maxRequests, opts.serverCpu);
   }
   return tallies.map(summarize);
 }
@@ -78,7 +85,8 @@ function summarize(t: Tally): LoadResult {
     requests: sorted.length, failures: t.failures, elapsedMs: t.elapsedMs,
     perSecond: (sorted.length / t.elapsedMs) * 1000,
     p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99),
-    cpuUsPerRequest: sorted.length ? t.cpuUs / sorted.length : Number.NaN, firstError: t.firstError,
+    cpuUsPerRequest: sorted.length ? t.cpuUs / sorted.length : Number.NaN,
+    serverCpuUsPerRequest: sorted.length && t.serverCpuUs ? t.serverCpuUs / sorted.length : Number.NaN, firstError: t.firstError,
   };
 }
 

@@ -21,14 +21,15 @@ const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
 
 export function loadTable(unsigned: LoadResult, signed: LoadResult, target: number): string[] {
   const row = (name: string, r: LoadResult) =>
-    `${pad(name, 34)}${num(r.perSecond, 0)}${num(r.p50Ms, 2)}${num(r.p99Ms, 2)}${num(r.cpuUsPerRequest, 0).padStart(12)}${String(r.requests).padStart(9)}${String(r.failures).padStart(7)}`;
+    `${pad(name, 34)}${num(r.perSecond, 0)}${num(r.p50Ms, 2)}${num(r.p99Ms, 2)}${num(r.serverCpuUsPerRequest, 0).padStart(12)}${String(r.requests).padStart(9)}${String(r.failures).padStart(7)}`;
   const ratio = signed.perSecond / unsigned.perSecond;
   const lines = [
-    `${pad('', 34)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'cpu µs/req'.padStart(12)}${'ok'.padStart(9)}${'failed'.padStart(7)}`,
+    `${pad('', 34)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'server µs'.padStart(12)}${'ok'.padStart(9)}${'failed'.padStart(7)}`,
     row('unsigned  POST /plain/ping', unsigned),
     row('signed    POST /federation/v1/ping', signed),
     `throughput signed/unsigned = ${(ratio * 100).toFixed(1)}%   target >= ${(target * 100).toFixed(0)}%   ${verdict(ratio >= target)}`,
-    `cpu per request signed/unsigned = ${(signed.cpuUsPerRequest / unsigned.cpuUsPerRequest).toFixed(1)}x (this process, all threads; a PostgreSQL server's own CPU is not counted)`,
+    `server cpu per request signed/unsigned = ${(signed.serverCpuUsPerRequest / unsigned.serverCpuUsPerRequest).toFixed(2)}x (the gateway process, all threads; PostgreSQL's own CPU not counted)`,
+    `load generator cpu per request: unsigned ${unsigned.cpuUsPerRequest.toFixed(0)} µs, signed ${signed.cpuUsPerRequest.toFixed(0)} µs (verifying every answer)`,
   ];
   for (const [name, r] of [['unsigned', unsigned], ['signed', signed]] as const) {
     if (r.failures) lines.push(`  ${name}: ${r.failures} failed requests, first error: ${r.firstError ?? 'non-2xx or unverified answer'}`);

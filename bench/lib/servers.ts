@@ -1,85 +1,94 @@
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { Hono } from 'hono';
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { loadSigner, type Signer } from '../../src/federation/keys';
+import type { JwsEngine } from '../../src/federation/engine';
+import { RegistryStore } from '../../src/federation/registry/store';
 import { systemClock } from '../../src/lib/clock';
-import type { FetchLike } from '../../src/lib/http';
-import type { Gateway } from '../../src/gateway';
-import { createTestAlliance } from '../../tests/support/alliance';
-import { createTestDatabase, type TestDatabase } from '../../tests/support/db';
-import { startTestGateway } from '../../tests/support/gateway';
+import { silentLogger } from '../../src/lib/logger';
 import { nodeEngine } from '../../src/entry/node/engine';
+import { createTestAlliance, writeAllianceFiles } from '../../tests/support/alliance';
+import { freePort } from '../../tests/support/http';
 
-type Handler = (req: Request) => Response | Promise<Response>;
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-export interface Listening {
-  url: string;
-  close(): Promise<void>;
+/** One side of an exchange, without a database: enough to sign, verify and address a peer. */
+export interface Actor {
+  memberId: string;
+  signer: Signer;
+  engine: JwsEngine;
+  registry: RegistryStore;
 }
 
-/**
- * Listens on 127.0.0.1, port chosen by the OS, before the app exists: a gateway's registered endpoint
- * must name its port, so the handler is attached once the port is known.
- */
-export async function listenLoopback(): Promise<Listening & { attach(handler: Handler): void }> {
-  let handler: Handler = () => new Response('not ready', { status: 503 });
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: (req) => handler(req), port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    attach: (h) => { handler = h; },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** The baseline: the same JSON answer as the signed ping, from a plain Hono app with no middleware. */
-export function createPlainApp(memberId: string): Hono {
-  const app = new Hono();
-  app.post('/plain/ping', (c) => c.json({ member: memberId, at: new Date().toISOString() }));
-  return app;
-}
-
-export interface FederationPair {
-  alpha: Gateway;
-  beta: Gateway;
-  betaUrl: string;
+export interface ServerProcess {
+  gatewayUrl: string;
+  plainUrl: string;
   driver: 'postgres' | 'pglite';
+  alpha: Actor;
+  beta: Actor;
+  /** CPU time of the server process so far, in µs. */
+  cpuUs(): Promise<number>;
   close(): Promise<void>;
 }
 
 /**
- * Sender `alpha` and receiver `beta`, each on its own fresh database, sharing one signed registry.
- * Only beta listens (on a real socket); alpha calls it through `fetch`.
+ * Member beta as its own process (the way `npm start` runs it), with the plain baseline route in the
+ * same process; alpha stays here as the load's sender. beta's database: a fresh PostgreSQL database
+ * when DATABASE_URL is set, PGlite files otherwise.
  */
-export async function startFederationPair(fetch: FetchLike): Promise<FederationPair> {
-  const listening = await listenLoopback();
-  const dbs: TestDatabase[] = [];
-  try {
-    const alliance = await createTestAlliance([
-      { id: 'alpha', endpoint: 'http://127.0.0.1:9' },
-      { id: 'beta', endpoint: listening.url },
-    ]);
-    const token = await alliance.sign(1, Math.floor(Date.now() / 1000) - 60);
-    const start = async (memberId: string) => {
-      const db = await createTestDatabase();
-      dbs.push(db);
-      // The engine the Node entry runs with, so the figures are those of npm start.
-      return startTestGateway({ alliance, memberId, database: db.database, clock: systemClock, registry: () => token, fetch, engine: nodeEngine() });
-    };
-    const alpha = await start('alpha');
-    const beta = await start('beta');
-    listening.attach(beta.app.fetch);
-    return {
-      alpha, beta, betaUrl: listening.url, driver: dbs[0]!.database.driver,
-      async close() {
-        await listening.close();
-        for (const db of dbs) await db.drop();
-      },
-    };
-  } catch (e) {
-    await listening.close();
-    for (const db of dbs) await db.drop().catch(() => {});
-    throw e;
+export async function startServerProcess(): Promise<ServerProcess> {
+  const port = await freePort();
+  const alliance = await createTestAlliance([{ id: 'alpha', endpoint: 'http://127.0.0.1:9' }, { id: 'beta', endpoint: `http://127.0.0.1:${port}` }]);
+  const files = writeAllianceFiles(alliance, await alliance.sign(1, Math.floor(Date.now() / 1000) - 60));
+  const admin = process.env.DATABASE_URL;
+  const dbName = `hs_bench_${Date.now().toString(36)}`;
+  const env: Record<string, string> = {
+    HANDSHAKE_MEMBER_ID: 'beta', HANDSHAKE_PUBLIC_URL: `http://127.0.0.1:${port}`, HANDSHAKE_SIGNING_KEY: files.keyFile('beta'),
+    HANDSHAKE_ANCHOR_JWKS: files.anchorJwks, HANDSHAKE_REGISTRY: files.registry, HANDSHAKE_DATA_DIR: `${files.dir}/beta`,
+    PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn',
+  };
+  if (admin) {
+    const sql = postgres(admin, { max: 1, onnotice: () => {} });
+    await sql.unsafe(`create database ${dbName}`);
+    await sql.end();
+    const url = new URL(admin);
+    url.pathname = `/${dbName}`;
+    env.DATABASE_URL = url.toString();
   }
+  const { DATABASE_URL: _inherited, ...parentEnv } = process.env;
+  // BENCH_SERVER_PROF=DIR writes a CPU profile of the gateway process there (where its time goes).
+  const prof = process.env.BENCH_SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'bench/lib/gateway-process.ts'], { cwd: ROOT, env: { ...parentEnv, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ports = await new Promise<{ gateway: number; plain: number }>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('server process not ready within 60 s')), 60_000);
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      const line = out.split('\n').find((l) => l.startsWith('READY '));
+      if (line) { clearTimeout(timer); resolve(JSON.parse(line.slice(6))); }
+    });
+    child.once('exit', (code) => reject(new Error(`server process exited with ${code}`)));
+  });
+  const actor = async (memberId: string): Promise<Actor> => {
+    const registry = new RegistryStore({ anchors: alliance.anchors, source: () => readFile(files.registry, 'utf8'), repository: { latest: async () => null, save: async () => {} }, clock: systemClock, logger: silentLogger });
+    await registry.start();
+    return { memberId, signer: await loadSigner(alliance.members.get(memberId)!.privateJwk), engine: nodeEngine(), registry };
+  };
+  const plainUrl = `http://127.0.0.1:${ports.plain}`;
+  return {
+    gatewayUrl: `http://127.0.0.1:${ports.gateway}`, plainUrl, driver: admin ? 'postgres' : 'pglite',
+    alpha: await actor('alpha'), beta: await actor('beta'),
+    cpuUs: async () => ((await (await fetch(`${plainUrl}/plain/cpu`)).json()) as { cpuUs: number }).cpuUs,
+    async close() {
+      child.kill('SIGTERM');
+      await exited;
+      if (admin) {
+        const sql = postgres(admin, { max: 1, onnotice: () => {} });
+        await sql.unsafe(`drop database if exists ${dbName} with (force)`);
+        await sql.end();
+      }
+    },
+  };
 }

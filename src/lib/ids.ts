@@ -8,7 +8,20 @@ export interface Ids {
   make(prefix: string): string;
 }
 
-const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+const POOL_SIZE = 4096;
+let pool = new Uint8Array(0);
+let offset = 0;
+
+/** Random bytes from a refilled pool: one getRandomValues call serves hundreds of ids. */
+function random(n: number): Uint8Array {
+  if (offset + n > pool.length) {
+    pool = crypto.getRandomValues(new Uint8Array(POOL_SIZE));
+    offset = 0;
+  }
+  const out = pool.subarray(offset, offset + n);
+  offset += n;
+  return out;
+}
 
 export const randomIds: Ids = {
   jti: () => base64url(random(16)),

@@ -30,3 +30,16 @@ const JWS = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
 export function redactText(s: string): string {
   return s.replace(JWS, '[jws]').replace(ID_NUMBER, '$1********$3').replace(PHONE, '$1****$3');
 }
+
+/** A child logger made only when first used: most requests never log beyond their one line. */
+export function lazyChild(parent: Logger, bindings: object): Logger {
+  let child: Logger | null = null;
+  const get = () => (child ??= parent.child(bindings));
+  return {
+    debug: (o, m) => get().debug(o, m),
+    info: (o, m) => get().info(o, m),
+    warn: (o, m) => get().warn(o, m),
+    error: (o, m) => get().error(o, m),
+    child: (b) => lazyChild(get(), b),
+  };
+}

@@ -10,6 +10,7 @@ import type { Database } from '../../src/db/client';
 import { createTestAlliance, type TestAlliance } from '../support/alliance';
 import { createTestDatabase, openSameDatabase, type TestDatabase } from '../support/db';
 import { startTestGateway } from '../support/gateway';
+import { ReplayGuard, rowsOf } from '../../src/federation/replay-guard';
 
 const BASE = 'https://beta.example.test';
 let alliance: TestAlliance;
@@ -60,6 +61,19 @@ describe('replay guard shared by every instance', () => {
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => ping(i % 2 ? one : two, { token })));
     expect(results.filter((r) => r.res.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.res.status === 401)).toHaveLength(7);
+  });
+
+  it('claims batched under load: each pair is first exactly once, kept until exp + 30 s', async () => {
+    const guard = new ReplayGuard(tdb.database.db);
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    const pairs = Array.from({ length: 10 }, (_, i) => `batch-${i}-${'x'.repeat(16)}`);
+    const claims = await Promise.all(Array.from({ length: 50 }, (_, i) => guard.claim('alpha', pairs[i % 10]!, exp)));
+    expect(claims.filter(Boolean)).toHaveLength(10);
+    const rows = rowsOf<{ jti: string; expires_at: string | Date }>(await tdb.database.db.execute(sql`select jti, expires_at from replay_guard where jti like 'batch-%'`));
+    expect(rows.map((r) => r.jti).sort()).toEqual([...pairs].sort());
+    expect(new Date(rows[0]!.expires_at).getTime()).toBe((exp + 30) * 1000);
+    expect(await guard.claim('alpha', pairs[0]!, exp)).toBe(false);
+    expect(await guard.claim('gamma', pairs[0]!, exp)).toBe(true);
   });
 
   it('purge drops only pairs past exp + 30 s', async () => {

@@ -4,8 +4,10 @@ import { fromUtf8 } from '../../lib/encoding';
 
 /** Reads the raw request body once, refusing more than `limit` bytes with 413 before buffering it all. */
 export async function readBody(req: Request, limit: number): Promise<Uint8Array> {
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > limit) throw tooLarge(limit);
+  const length = req.headers.get('content-length');
+  if (Number(length ?? '0') > limit) throw tooLarge(limit);
+  // A declared empty body (or none, on GET) is not worth a stream.
+  if (length === '0' || !req.body) return new Uint8Array();
   try {
     return await readLimited(req.body, limit);
   } catch (e) {

@@ -5,6 +5,7 @@ import { signResponse } from '../../federation/envelope/sign';
 import type { FederationRoute } from '../../federation/policy';
 import { seconds } from '../../lib/clock';
 import { AppError, problemResponse } from '../../lib/errors';
+import { lazyChild } from '../../lib/logger';
 import { readBody, rawPathAndQuery } from './body';
 
 export const SIGNATURE_HEADER = 'Handshake-Request';
@@ -32,7 +33,7 @@ export function signed(deps: Deps, route: FederationRoute, opts: { maxBody: numb
       onUnknownKey: async () => ((await deps.registry.refreshForUnknownKey()) ? deps.registry.current() : null),
     });
     c.set('peer', { memberId: claims.iss, claims, key });
-    c.set('log', c.get('log').child({ member: claims.iss }));
+    c.set('log', lazyChild(c.get('log'), { member: claims.iss }));
     try {
       if (!deps.policy.allows(claims.iss, route)) throw new AppError('not_authorized', `route ${route} is not open to ${claims.iss}`);
       if (!(await deps.replay.claim(claims.iss, claims.jti, claims.exp))) throw new AppError('replay', 'this jti was already used');
