@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv, Deps } from './context';
 import { AppError, problemResponse } from './lib/errors';
+import { registerItems } from './routes/federation/items';
 import { registerPing } from './routes/federation/ping';
 import { registerRegistry } from './routes/federation/registry';
 import { requestContext } from './routes/middleware/request-context';
@@ -16,6 +17,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerHealth(app, deps);
   registerRegistry(app, deps);
   registerPing(app, deps);
+  registerItems(app, deps);
 
   app.notFound((c) => {
     const allowed = allowedMethods(app, c.req.path);

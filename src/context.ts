@@ -10,6 +10,7 @@ import type { RequestClaims } from './federation/envelope/claims';
 import type { Clock } from './lib/clock';
 import type { Ids } from './lib/ids';
 import type { Logger } from './lib/logger';
+import type { CatalogReader } from './services/catalog/offered-items';
 
 /** This gateway as a member of the alliance. */
 export interface Self {
@@ -28,6 +29,8 @@ export interface Deps {
   idempotency: IdempotencyStore;
   policy: FederationPolicy;
   engine: JwsEngine;
+  /** The alliance catalog in force (issue 3). */
+  catalog: CatalogReader;
   clock: Clock;
   ids: Ids;
   logger: Logger;

@@ -15,6 +15,9 @@ import type { Clock } from './lib/clock';
 import type { FetchLike } from './lib/http';
 import type { Ids } from './lib/ids';
 import type { Logger } from './lib/logger';
+import type { CatalogReader } from './services/catalog/offered-items';
+
+const emptyCatalog: CatalogReader = { itemsInForce: async () => new Map() };
 
 export interface GatewayOptions {
   memberId: string;
@@ -33,6 +36,8 @@ export interface GatewayOptions {
   logger: Logger;
   policy?: FederationPolicy;
   blockedMembers?: string[];
+  /** The catalog in force; without one, the gateway offers no items. */
+  catalog?: CatalogReader;
 }
 
 /** Assembles one member gateway from its ports; shared by the Node and Workers entries and the tests. */
@@ -50,7 +55,7 @@ export async function createGateway(opts: GatewayOptions) {
     self, database: opts.database, registry, engine,
     replay: new ReplayGuard(db), idempotency: new IdempotencyStore(db),
     policy: opts.policy ?? blockListPolicy(opts.blockedMembers ?? []),
-    clock: opts.clock, ids: opts.ids, logger: opts.logger,
+    catalog: opts.catalog ?? emptyCatalog, clock: opts.clock, ids: opts.ids, logger: opts.logger,
   };
   const client = createFederationClient({ self, registry, fetch: opts.fetch, clock: opts.clock, ids: opts.ids, engine });
   return {

@@ -14,6 +14,8 @@ export interface TestMember {
   status?: 'active' | 'suspended';
   keyStatus?: 'active' | 'retiring' | 'revoked';
   extraKeys?: { jwk: JWK; status: 'active' | 'retiring' | 'revoked'; nbf?: number; exp?: number }[];
+  /** Items the member accepts as handling member (registry `items[]`). */
+  items?: { code: string; modes: ('online' | 'proxy_intake' | 'joint')[] }[];
 }
 
 export interface TestAlliance {
@@ -41,6 +43,7 @@ export async function createTestAlliance(members: { id: string; endpoint: string
     async sign(seq, iat, exp) {
       const inputs: MemberInput[] = [...map.values()].map((m) => ({
         id: m.id, name: `${m.id} 政务服务中心`, region: '370000', status: m.status ?? 'active', endpoint: m.endpoint,
+        ...(m.items ? { items: m.items } : {}),
         keys: [
           { ...(publicPart(m.privateJwk) as MemberInput['keys'][number]), status: m.keyStatus ?? 'active' },
           ...(m.extraKeys ?? []).map((k) => ({ ...(publicPart(k.jwk) as MemberInput['keys'][number]), status: k.status, nbf: k.nbf, exp: k.exp })),

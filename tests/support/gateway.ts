@@ -1,6 +1,7 @@
 import { createGateway, type Gateway } from '../../src/gateway';
 import type { Database } from '../../src/db/client';
 import type { JwsEngine } from '../../src/federation/engine';
+import type { CatalogReader } from '../../src/services/catalog/offered-items';
 import type { Clock } from '../../src/lib/clock';
 import { randomIds } from '../../src/lib/ids';
 import { silentLogger, type Logger } from '../../src/lib/logger';
@@ -19,6 +20,7 @@ export interface TestGatewayOptions {
   logger?: Logger;
   /** Signature primitives; default jose over WebCrypto, as on Workers. */
   engine?: JwsEngine;
+  catalog?: CatalogReader;
 }
 
 /** One member gateway in this process, on the given database, registry loaded. */
@@ -29,7 +31,7 @@ export async function startTestGateway(o: TestGatewayOptions): Promise<Gateway> 
     memberId: member.id, publicUrl: member.endpoint, signingJwk: member.privateJwk, anchors: o.alliance.anchors,
     registrySource: async () => o.registry(), database: o.database,
     fetch: o.fetch ?? (() => Promise.reject(new Error('no network in this test'))),
-    clock: o.clock, ids: randomIds, logger: o.logger ?? silentLogger, blockedMembers: o.blockedMembers, engine: o.engine,
+    clock: o.clock, ids: randomIds, logger: o.logger ?? silentLogger, blockedMembers: o.blockedMembers, engine: o.engine, catalog: o.catalog,
   });
   const r = await gateway.registry.start();
   if (r.seq === null) throw new Error(`test gateway ${o.memberId} has no registry: ${r.reason}`);
