@@ -22,8 +22,11 @@ export const HOPS = ['transfer', 'accept', 'supplement', 'decide', 'ship', 'deli
 export const agreementSchema = z.object({
   item: z.string().regex(ITEM_CODE),
   modes: z.array(z.enum(MODES)).min(1),
-  /** From this gateway's side: `outbound`, we send cases there; `inbound`, they send cases here. */
-  direction: z.enum(['inbound', 'outbound', 'both']),
+  /**
+   * The partner's role for the item: `handling`, its back office decides cases of it (so the item needs a
+   * mapping); `intake`, it takes applications for it at its windows on others' behalf; `both`.
+   */
+  direction: z.enum(['handling', 'intake', 'both']),
   /** Hours each hop may take (SLA), at least for the transfer and the acceptance. */
   slaHours: z.object({ transfer: z.number().positive(), accept: z.number().positive() })
     .catchall(z.number().positive())

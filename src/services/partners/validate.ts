@@ -26,7 +26,8 @@ const fieldPath = (path: readonly PropertyKey[]) =>
 
 /**
  * Validates every partner file against the schema, its adapter and the catalog in force, and checks
- * coverage: each agreed item exists in the catalog with the agreed modes and has a complete mapping.
+ * coverage: each agreed item exists in the catalog with the agreed modes, and each one the partner handles
+ * has a complete mapping.
  * Throws PartnerDataError listing every problem, so one start shows them all.
  */
 export function validatePartners(
@@ -68,6 +69,7 @@ function checkCoverage(p: PartnerConfig, catalog: ReadonlyMap<string, CatalogIte
     if (!item) { add(`${at}.item`, `${a.item} is not in the catalog in force`); continue; }
     const unsupported = a.modes.filter((m) => !item.modes.includes(m));
     if (unsupported.length) add(`${at}.modes`, `${a.item} (${item.name}) does not support ${unsupported.join(', ')}`);
+    if (a.direction === 'intake') continue; // taken at its windows, decided elsewhere: no back-office mapping
     const mapping = p.items[a.item];
     if (!mapping) { add(`items.${a.item}`, `agreed item ${a.item} (${item.name}) has no mapping for ${p.member}`); continue; }
     const missing = (factory?.requiredFields(mapping) ?? []).filter((f) => !mapping.fieldMap[f]);
