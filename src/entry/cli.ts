@@ -1,3 +1,5 @@
+import { catalogImport } from './cli/catalog-import';
+import { catalogList } from './cli/catalog-list';
 import { EXIT, type CliIo, type Command } from './cli/command';
 import { keysGenerate } from './cli/keys-generate';
 import { ping } from './cli/ping';
@@ -8,6 +10,8 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   'keys generate': { run: keysGenerate, summary: 'make a signing key (private JWK to a file, public JWK printed)' },
   'registry sign': { run: registrySign, summary: 'the trust anchor signs a registry snapshot from a member list' },
   'registry verify': { run: registryVerify, summary: 'check a registry snapshot against the pinned anchor keys' },
+  'catalog import': { run: catalogImport, summary: 'import the item catalog from a sheet (.xlsx/.csv) as a new version' },
+  'catalog list': { run: catalogList, summary: 'the items of the catalog in force (table or --json)' },
   ping: { run: ping, summary: 'signed ping to another member, response verified, round-trip time' },
 };
 
