@@ -109,7 +109,7 @@ export interface PartnerAdapter {
 }
 
 export interface AdapterFactory {
-  /** Validates the adapter's own `options` in the partner file; throws with each bad field named. */
+  /** Checks the adapter's own `options` in the partner file: one `field: reason` per problem, none when valid. */
   validateOptions(options: unknown): string[];
   /** The fields an item mapping must map for this adapter (coverage check). */
   requiredFields(mapping: ItemMapping): string[];
