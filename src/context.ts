@@ -11,6 +11,14 @@ import type { Clock } from './lib/clock';
 import type { Ids } from './lib/ids';
 import type { Logger } from './lib/logger';
 import type { CatalogReader } from './services/catalog/offered-items';
+import type { PartnerConfig } from './services/partners/schema';
+import type { PartnerAdapter } from '../adapters/types';
+
+/** A partner's file and the adapter that speaks to its back office. */
+export interface PartnerLink {
+  config: PartnerConfig;
+  adapter: PartnerAdapter;
+}
 
 /** This gateway as a member of the alliance. */
 export interface Self {
@@ -31,6 +39,8 @@ export interface Deps {
   engine: JwsEngine;
   /** The alliance catalog in force (issue 3). */
   catalog: CatalogReader;
+  /** Partners by member id (partners/*.json), each with its adapter. */
+  partners: ReadonlyMap<string, PartnerLink>;
   clock: Clock;
   ids: Ids;
   logger: Logger;

@@ -16,6 +16,9 @@ import type { FetchLike } from './lib/http';
 import type { Ids } from './lib/ids';
 import type { Logger } from './lib/logger';
 import type { CatalogReader } from './services/catalog/offered-items';
+import type { PartnerConfig } from './services/partners/schema';
+import { adapterFactory } from '../adapters/registry';
+import type { PartnerLink } from './context';
 
 const emptyCatalog: CatalogReader = { itemsInForce: async () => new Map() };
 
@@ -38,6 +41,10 @@ export interface GatewayOptions {
   blockedMembers?: string[];
   /** The catalog in force; without one, the gateway offers no items. */
   catalog?: CatalogReader;
+  /** Validated partner files (validatePartners); each gets its adapter. */
+  partners?: PartnerConfig[];
+  /** Reads a secret by the environment variable name a partner file gives. */
+  secret?: (name: string) => string | undefined;
 }
 
 /** Assembles one member gateway from its ports; shared by the Node and Workers entries and the tests. */
@@ -55,7 +62,7 @@ export async function createGateway(opts: GatewayOptions) {
     self, database: opts.database, registry, engine,
     replay: new ReplayGuard(db), idempotency: new IdempotencyStore(db),
     policy: opts.policy ?? blockListPolicy(opts.blockedMembers ?? []),
-    catalog: opts.catalog ?? emptyCatalog, clock: opts.clock, ids: opts.ids, logger: opts.logger,
+    catalog: opts.catalog ?? emptyCatalog, partners: linkPartners(opts), clock: opts.clock, ids: opts.ids, logger: opts.logger,
   };
   const client = createFederationClient({ self, registry, fetch: opts.fetch, clock: opts.clock, ids: opts.ids, engine });
   return {
@@ -74,3 +81,16 @@ export async function createGateway(opts: GatewayOptions) {
 }
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
+
+/** Each validated partner with the adapter its file names. */
+function linkPartners(opts: GatewayOptions): ReadonlyMap<string, PartnerLink> {
+  const partners = new Map<string, PartnerLink>();
+  for (const config of opts.partners ?? []) {
+    const factory = adapterFactory(config.adapter);
+    if (!factory) throw new Error(`partner ${config.member}: no adapter named ${config.adapter}`);
+    const logger = opts.logger.child({ partner: config.member });
+    const adapter = factory.create({ partner: config, fetch: opts.fetch, clock: opts.clock, logger, secret: opts.secret ?? (() => undefined) });
+    partners.set(config.member, { config, adapter });
+  }
+  return partners;
+}

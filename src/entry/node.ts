@@ -6,6 +6,11 @@ import { systemClock } from '../lib/clock';
 import { randomIds } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import { openDatabase } from './node/database';
+import { seedDefaultCatalog } from './node/catalog';
+import { loadPartners, PARTNERS_DIR } from './node/partners';
+import { dbCatalogReader } from '../services/catalog/catalog-in-force';
+import type { CatalogReader } from '../services/catalog/offered-items';
+import type { PartnerConfig } from '../services/partners/schema';
 import { nodeEngine } from './node/engine';
 import { createNodeFetch } from './node/http';
 import { createNodeLogger } from './node/logger';
@@ -18,7 +23,19 @@ const PURGE_EVERY_MS = 10 * 60 * 1000;
 export async function runGateway(member: ResolvedMember, config: Config, logger: Logger) {
   const http = createNodeFetch();
   const database = await openDatabase({ databaseUrl: member.databaseUrl, pgliteDir: member.pgliteDir });
+  let catalog: CatalogReader;
+  let partners: PartnerConfig[];
+  try {
+    const { seeded } = await seedDefaultCatalog(database.db);
+    if (seeded) logger.info({ version: seeded.label, items: seeded.itemCount }, 'default catalog imported');
+    catalog = dbCatalogReader(database.db);
+    partners = await loadPartners(config.partnersDir ?? PARTNERS_DIR, catalog, new Date());
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
   const gateway = await createGateway({
+    catalog, partners, secret: (name) => process.env[name],
     memberId: member.memberId, publicUrl: member.publicUrl, signingJwk: member.signingJwk, anchors: member.anchors,
     registrySource: registrySource(member.registry, http.fetch), database, fetch: http.fetch,
     clock: systemClock, ids: randomIds, logger, blockedMembers: config.blockedMembers, engine: nodeEngine(),

@@ -1,5 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { signRequest } from '../../src/federation/envelope/sign';
+import { loadSigner } from '../../src/federation/keys';
+import { systemClock } from '../../src/lib/clock';
+import { randomIds } from '../../src/lib/ids';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,6 +39,16 @@ describe('starting the gateway as a new user would', () => {
     expect(r.out).toContain(`HANDSHAKE_SIGNING_KEY: cannot read ${join(dir, 'missing.jwk')} (ENOENT)`);
   });
 
+  it('a gap in partner data stops the start, naming the file, the field and the item', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'handshake-partners-'));
+    const json = JSON.parse(readFileSync(join(ROOT, 'partners', 'xihaike.json'), 'utf8')) as { items: Record<string, unknown> };
+    delete json.items['KS-GJJ-003'];
+    writeFileSync(join(dir, 'xihaike.json'), JSON.stringify(json));
+    const r = runEntry({ HANDSHAKE_DATA_DIR: mkdtempSync(join(tmpdir(), 'handshake-data-')), HANDSHAKE_PARTNERS_DIR: dir, PORT: '0' });
+    expect(r.status).toBe(1);
+    expect(r.out).toMatch(/xihaike\.json: items\.KS-GJJ-003: agreed item KS-GJJ-003 \(购房提取住房公积金\) has no mapping for xihaike/);
+  }, 60_000);
+
   it('with no configuration it creates a dev alliance, says so, and answers as a member; a restart reuses it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'handshake-dev-'));
     const port = await freePort();
@@ -47,6 +61,14 @@ describe('starting the gateway as a new user would', () => {
     const wk = await (await fetch(`${first.url}/.well-known/handshake`)).json() as { member: string; endpoint: string; registrySeq: number };
     expect(wk).toMatchObject({ member: 'gaoxin', endpoint: `http://127.0.0.1:${port}`, registrySeq: 1 });
     expect((await fetch(`${first.url}/ready`)).status).toBe(200);
+    // The dev anchor lists what gaoxin handles by its partner file; /federation/v1/items joins the seeded catalog.
+    const signer = await loadSigner(JSON.parse(readFileSync(join(dataDir, 'dev', 'gaoxin.key.jwk'), 'utf8')));
+    const url = `${first.url}/federation/v1/items`;
+    const { token } = await signRequest(signer, { iss: 'gaoxin', aud: 'gaoxin', method: 'GET', url, body: new Uint8Array() }, systemClock, randomIds);
+    const items = await (await fetch(url, { headers: { 'handshake-request': token } })).json() as { code: string; name: string; materials: unknown[] }[];
+    expect(items).toHaveLength(20);
+    expect(items[0]).toMatchObject({ code: 'KS-SCZT-001', name: '内资企业及分支机构设立登记' });
+    expect(items[0]!.materials.length).toBeGreaterThan(0);
     await first.stop();
 
     const again = await startGatewayProcess({ HANDSHAKE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, port);

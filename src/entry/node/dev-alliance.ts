@@ -10,6 +10,8 @@ export interface DevMember {
   name: string;
   region: string;
   port: number;
+  /** What it accepts as handling member: registry `items[]`. */
+  items?: { code: string; modes: ('online' | 'proxy_intake' | 'joint')[] }[];
 }
 
 export interface DevAlliance {
@@ -48,7 +50,7 @@ export async function ensureDevAlliance(dataDir: string, members: DevMember[], n
     const signingKeyPath = join(dir, `${m.id}.key.jwk`);
     const jwk = await keyFile(signingKeyPath);
     const publicUrl = `http://127.0.0.1:${m.port}`;
-    inputs.push({ id: m.id, name: m.name, region: m.region, status: 'active', endpoint: publicUrl, keys: [{ ...(publicPart(jwk) as MemberInput['keys'][number]), status: 'active' }] });
+    inputs.push({ id: m.id, name: m.name, region: m.region, status: 'active', endpoint: publicUrl, ...(m.items?.length ? { items: m.items } : {}), keys: [{ ...(publicPart(jwk) as MemberInput['keys'][number]), status: 'active' }] });
     out.push({ id: m.id, publicUrl, signingKeyPath, dataDir: join(dataDir, m.id) });
   }
   const registryPath = join(dir, 'registry.jwt');

@@ -4,6 +4,8 @@ import type { Config } from '../../config';
 import type { AnchorKeys } from '../../federation/registry/verify';
 import { ensureDevAlliance } from './dev-alliance';
 import { readAnchors, readSigningKey } from './settings';
+import { PARTNERS_DIR, readPartnerFiles } from './partners';
+import { partnerSchema } from '../../services/partners/schema';
 
 /** One member's settings, read and checked: what a Node process needs to run or act as that member. */
 export interface ResolvedMember {
@@ -30,11 +32,27 @@ export async function resolveMember(config: Config, nowSec: number): Promise<Res
       databaseUrl: config.databaseUrl, pgliteDir: join(config.dataDir, 'db'), dev: null,
     };
   }
-  const alliance = await ensureDevAlliance(config.dataDir, DEV_MEMBERS.map((m, i) => ({ ...m, port: config.port + i })), nowSec);
+  const handled = handledItems(config.partnersDir ?? PARTNERS_DIR);
+  const alliance = await ensureDevAlliance(config.dataDir, DEV_MEMBERS.map((m, i) => ({ ...m, port: config.port + i, items: handled.get(m.id) })), nowSec);
   const first = alliance.members[0]!;
   return {
     memberId: first.id, publicUrl: first.publicUrl, port: config.port,
     signingJwk: readSigningKey(first.signingKeyPath), anchors: readAnchors(alliance.anchorJwksPath), registry: alliance.registryPath,
     databaseUrl: config.databaseUrl, pgliteDir: join(first.dataDir, 'db'), dev: { created: alliance.created, dir: alliance.dir },
   };
+}
+
+/**
+ * The items each member handles by its partner file (agreements `handling` or `both`): what the dev
+ * anchor lists as that member's registry `items[]`. Files that do not parse are skipped here; the
+ * start validates them properly and names every problem.
+ */
+function handledItems(dir: string): Map<string, { code: string; modes: ('online' | 'proxy_intake' | 'joint')[] }[]> {
+  const out = new Map<string, { code: string; modes: ('online' | 'proxy_intake' | 'joint')[] }[]>();
+  for (const { json } of readPartnerFiles(dir)) {
+    const p = partnerSchema.safeParse(json);
+    if (!p.success) continue;
+    out.set(p.data.member, p.data.agreements.filter((a) => a.direction !== 'intake').map((a) => ({ code: a.item, modes: a.modes })));
+  }
+  return out;
 }

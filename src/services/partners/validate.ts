@@ -51,7 +51,10 @@ export function validatePartners(
     members.set(p.member, file);
     const factory = adapters(p.adapter);
     if (!factory) add('adapter', `no adapter named ${p.adapter}`);
-    else for (const problem of factory.validateOptions(p.options)) add(`options.${problem}`, 'invalid');
+    else for (const problem of factory.validateOptions(p.options)) {
+      const [field, ...reason] = problem.split(': ');
+      add(`options.${field}`, reason.join(': ') || 'invalid');
+    }
     checkCoverage(p, catalog, factory, add);
     partners.push(p);
   }
