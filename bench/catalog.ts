@@ -1,9 +1,11 @@
 /**
  * `npm run bench:catalog`: a 10,000-row catalog sheet (.xlsx, made here in a temp dir) through
  * parse + validate and the database import, against the 5 s target; with baselines from the same run:
- * reading the same rows without validation, and JSON.parse + schema of the same items.
+ * reading the same rows without validation, and JSON.parse + schema of the same items. Then the
+ * adapters' mapping throughput against JSON.stringify of the same case.
  * Informational: exits 0 whatever the figures. Bounded: one sheet, 3 rounds, a watchdog.
  */
+import { benchMapping } from './lib/mapping';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,6 +117,8 @@ async function main() {
       const total = p + db;
       console.log(`10,000 rows parse + validate + import (${name}): ${total.toFixed(2)} s   target <= ${TARGET_S} s   ${total <= TARGET_S ? 'PASS' : 'FAIL'}   (${Math.round(ROWS / total).toLocaleString('en-US')} rows/s)`);
     }
+    console.log('\nmapping throughput (pure adapter mapping, no I/O):');
+    for (const line of benchMapping(20_000)) console.log(`  ${line}`);
     console.log(`loadavg after: ${loadAverage()}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -67,8 +67,4 @@ export function mapStatus(code: string | number, tables: readonly StatusTable[],
   throw new AdapterError('unmapped', `status ${key} of ${member} is not mapped to an alliance state`);
 }
 
-export function base64(bytes: Uint8Array): string {
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
-}
+export { base64 } from '../../src/lib/encoding';

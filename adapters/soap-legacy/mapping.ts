@@ -21,11 +21,7 @@ export function escapeXml(value: string): string {
 }
 
 /** Standard base64 over bytes with the Web API `btoa` (no Buffer), in chunks to spare the call stack. */
-export function toBase64(bytes: Uint8Array): string {
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
-}
+export { base64 as toBase64 } from '../../src/lib/encoding';
 
 export function itemMapping(partner: PartnerConfig, itemCode: string): ItemMapping {
   const item = Object.hasOwn(partner.items, itemCode) ? partner.items[itemCode] : undefined;
