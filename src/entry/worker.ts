@@ -11,6 +11,7 @@ import type { RegistrySource } from '../federation/registry/store';
 import { joseEngine, type JwsEngine } from '../federation/engine';
 import { KeyCache, loadSigner, type Signer } from '../federation/keys';
 import { createGateway } from '../gateway';
+import { dbCatalogReader } from '../services/catalog/catalog-in-force';
 import { systemClock } from '../lib/clock';
 import { AppError, problemResponse } from '../lib/errors';
 import { randomIds } from '../lib/ids';
@@ -56,7 +57,7 @@ function setUp(env: WorkerEnv): Isolate {
 async function openGateway(iso: Isolate, database: Database, source: RegistrySource) {
   const { settings, logger } = iso;
   const gateway = await createGateway({
-    memberId: settings.member.memberId, publicUrl: settings.member.publicUrl, signer: await iso.signer, engine: iso.engine,
+    memberId: settings.member.memberId, publicUrl: settings.member.publicUrl, signer: await iso.signer, engine: iso.engine, catalog: dbCatalogReader(database.db),
     anchors: settings.anchors, registrySource: source, database, fetch: (input, init) => fetch(input, init),
     clock: systemClock, ids: randomIds, logger, blockedMembers: settings.config.blockedMembers,
   });
