@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv, Deps } from './context';
 import { AppError, problemResponse } from './lib/errors';
 import { registerItems } from './routes/federation/items';
+import { registerTransfer } from './routes/federation/cases/transfer';
 import { registerPing } from './routes/federation/ping';
 import { registerRegistry } from './routes/federation/registry';
 import { requestContext } from './routes/middleware/request-context';
@@ -18,6 +19,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerRegistry(app, deps);
   registerPing(app, deps);
   registerItems(app, deps);
+  registerTransfer(app, deps);
 
   app.notFound((c) => {
     const allowed = allowedMethods(app, c.req.path);

@@ -16,6 +16,7 @@ const raw = z.object({
   HANDSHAKE_REGISTRY_REFRESH_SECONDS: z.preprocess((v) => (v === '' || v === undefined ? '60' : v), z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).pipe(z.number().int().min(1).max(3600))),
   HANDSHAKE_BLOCKED_MEMBERS: optional(z.string()),
   HANDSHAKE_PARTNERS_DIR: optional(z.string().min(1)),
+  HANDSHAKE_DATA_KEY: optional(z.string().refine((v) => /^[0-9a-f]{64}$/i.test(v.trim()) || /^[A-Za-z0-9_-]{43}$/.test(v.trim()), 'must be 32 bytes as hex (64 characters) or base64url (43 characters)')),
   DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
   HANDSHAKE_DATA_DIR: z.preprocess((v) => (v === '' || v === undefined ? './.data' : v), z.string()),
   LOG_LEVEL: z.preprocess((v) => (v === '' || v === undefined ? 'info' : v), z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
@@ -45,6 +46,8 @@ export interface Config {
   blockedMembers: string[];
   /** Partner files (`*.json`); null: the partners/ folder shipped with the gateway. */
   partnersDir: string | null;
+  /** Seals personal data at rest; null: the Node entry keeps a generated key in the data directory. */
+  dataKey: string | null;
   databaseUrl: string | null;
   dataDir: string;
   logLevel: z.infer<typeof raw>['LOG_LEVEL'];
@@ -71,6 +74,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     registryRefreshSeconds: v.HANDSHAKE_REGISTRY_REFRESH_SECONDS,
     blockedMembers: (v.HANDSHAKE_BLOCKED_MEMBERS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     partnersDir: v.HANDSHAKE_PARTNERS_DIR ?? null,
+    dataKey: v.HANDSHAKE_DATA_KEY ?? null,
     databaseUrl: v.DATABASE_URL ?? null,
     dataDir: v.HANDSHAKE_DATA_DIR,
     logLevel: v.LOG_LEVEL,

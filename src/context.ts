@@ -10,6 +10,7 @@ import type { RequestClaims } from './federation/envelope/claims';
 import type { Clock } from './lib/clock';
 import type { Ids } from './lib/ids';
 import type { Logger } from './lib/logger';
+import type { Sealer } from './lib/sealed';
 import type { CatalogReader } from './services/catalog/offered-items';
 import type { PartnerConfig } from './services/partners/schema';
 import type { PartnerAdapter } from '../adapters/types';
@@ -39,6 +40,8 @@ export interface Deps {
   engine: JwsEngine;
   /** The alliance catalog in force (issue 3). */
   catalog: CatalogReader;
+  /** Seals personal data at rest (ID numbers, phones). */
+  sealer: Sealer;
   /** Partners by member id (partners/*.json), each with its adapter. */
   partners: ReadonlyMap<string, PartnerLink>;
   clock: Clock;

@@ -16,11 +16,19 @@ import type { FetchLike } from './lib/http';
 import type { Ids } from './lib/ids';
 import type { Logger } from './lib/logger';
 import type { CatalogReader } from './services/catalog/offered-items';
+import { createSealer, type Sealer } from './lib/sealed';
+import { AppError } from './lib/errors';
 import type { PartnerConfig } from './services/partners/schema';
 import { adapterFactory } from '../adapters/registry';
 import type { PartnerLink } from './context';
 
 const emptyCatalog: CatalogReader = { itemsInForce: async () => new Map() };
+
+/** Without a data key, nothing personal is stored: such requests answer 503 rather than keep it in clear. */
+const noDataKey: Sealer = {
+  seal: async () => { throw new AppError('upstream_unavailable', 'this gateway has no data key (HANDSHAKE_DATA_KEY): personal data cannot be stored'); },
+  open: async () => { throw new AppError('upstream_unavailable', 'this gateway has no data key (HANDSHAKE_DATA_KEY)'); },
+};
 
 export interface GatewayOptions {
   memberId: string;
@@ -43,6 +51,8 @@ export interface GatewayOptions {
   catalog?: CatalogReader;
   /** Validated partner files (validatePartners); each gets its adapter. */
   partners?: PartnerConfig[];
+  /** 32 bytes: the key that seals personal data at rest (HANDSHAKE_DATA_KEY). */
+  dataKey?: Uint8Array;
   /** Reads a secret by the environment variable name a partner file gives. */
   secret?: (name: string) => string | undefined;
 }
@@ -62,7 +72,7 @@ export async function createGateway(opts: GatewayOptions) {
     self, database: opts.database, registry, engine,
     replay: new ReplayGuard(db), idempotency: new IdempotencyStore(db),
     policy: opts.policy ?? blockListPolicy(opts.blockedMembers ?? []),
-    catalog: opts.catalog ?? emptyCatalog, partners: linkPartners(opts), clock: opts.clock, ids: opts.ids, logger: opts.logger,
+    catalog: opts.catalog ?? emptyCatalog, sealer: opts.dataKey ? await createSealer(opts.dataKey) : noDataKey, partners: linkPartners(opts), clock: opts.clock, ids: opts.ids, logger: opts.logger,
   };
   const client = createFederationClient({ self, registry, fetch: opts.fetch, clock: opts.clock, ids: opts.ids, engine });
   return {

@@ -5,7 +5,9 @@ import { createGateway } from '../gateway';
 import { systemClock } from '../lib/clock';
 import { randomIds } from '../lib/ids';
 import type { Logger } from '../lib/logger';
+import { dirname } from 'node:path';
 import { openDatabase } from './node/database';
+import { resolveDataKey } from './node/data-key';
 import { seedDefaultCatalog } from './node/catalog';
 import { loadPartners, PARTNERS_DIR } from './node/partners';
 import { dbCatalogReader } from '../services/catalog/catalog-in-force';
@@ -34,8 +36,10 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
     await database.close();
     throw e;
   }
+  const dataKey = resolveDataKey(config.dataKey, dirname(member.pgliteDir));
+  if (dataKey.created) logger.warn({ file: dataKey.source }, 'generated a data key for personal data at rest; back it up, and set HANDSHAKE_DATA_KEY on every instance that shares this database');
   const gateway = await createGateway({
-    catalog, partners, secret: (name) => process.env[name],
+    catalog, partners, dataKey: dataKey.key, secret: (name) => process.env[name],
     memberId: member.memberId, publicUrl: member.publicUrl, signingJwk: member.signingJwk, anchors: member.anchors,
     registrySource: registrySource(member.registry, http.fetch), database, fetch: http.fetch,
     clock: systemClock, ids: randomIds, logger, blockedMembers: config.blockedMembers, engine: nodeEngine(),

@@ -21,6 +21,8 @@ export interface TestGatewayOptions {
   /** Signature primitives; default jose over WebCrypto, as on Workers. */
   engine?: JwsEngine;
   catalog?: CatalogReader;
+  /** Seals personal data; a random key when not given. */
+  dataKey?: Uint8Array;
 }
 
 /** One member gateway in this process, on the given database, registry loaded. */
@@ -31,7 +33,7 @@ export async function startTestGateway(o: TestGatewayOptions): Promise<Gateway> 
     memberId: member.id, publicUrl: member.endpoint, signingJwk: member.privateJwk, anchors: o.alliance.anchors,
     registrySource: async () => o.registry(), database: o.database,
     fetch: o.fetch ?? (() => Promise.reject(new Error('no network in this test'))),
-    clock: o.clock, ids: randomIds, logger: o.logger ?? silentLogger, blockedMembers: o.blockedMembers, engine: o.engine, catalog: o.catalog,
+    clock: o.clock, ids: randomIds, logger: o.logger ?? silentLogger, blockedMembers: o.blockedMembers, engine: o.engine, catalog: o.catalog, dataKey: o.dataKey ?? crypto.getRandomValues(new Uint8Array(32)),
   });
   const r = await gateway.registry.start();
   if (r.seq === null) throw new Error(`test gateway ${o.memberId} has no registry: ${r.reason}`);

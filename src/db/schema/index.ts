@@ -6,3 +6,5 @@ export { catalogItems } from './catalog-items';
 export { outboxMessages } from './outbox-messages';
 export { evidenceRecords } from './evidence-records';
 export { clerks } from './clerks';
+export { cases } from './cases';
+export { caseMaterials } from './case-materials';

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { AppError } from '../../lib/errors';
 import { readLimited } from '../../lib/http';
 import { fromUtf8 } from '../../lib/encoding';
@@ -37,4 +38,12 @@ export function rawPathAndQuery(url: string): string {
   const hash = target.indexOf('#');
   const noHash = hash === -1 ? target : target.slice(0, hash);
   return noHash.endsWith('?') ? noHash.slice(0, -1) : noHash;
+}
+
+/** JSON body checked against a zod schema: 415 / 400 with every bad field as `errors[]`. */
+export function parseBody<S extends z.ZodType>(schema: S, body: Uint8Array, contentType: string | null): z.infer<S> {
+  const parsed = schema.safeParse(parseJsonBody(body, contentType));
+  if (parsed.success) return parsed.data;
+  const errors = parsed.error.issues.map((i) => ({ path: i.path.map((p, n) => (typeof p === 'number' ? `[${p}]` : `${n ? '.' : ''}${String(p)}`)).join(''), message: i.message }));
+  throw new AppError('invalid_request', `the body is not valid: ${errors.length} problem${errors.length > 1 ? 's' : ''}`, { errors });
 }

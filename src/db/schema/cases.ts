@@ -1,0 +1,41 @@
+import { index, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+
+/**
+ * A cross-province case as one member holds it: `role` intake (taken at our window) or handling (sent
+ * to us to decide). The applicant's ID number and phone are sealed (AES-GCM, HANDSHAKE_DATA_KEY); only
+ * the masked ID number is kept in clear, for display.
+ */
+export const cases = pgTable('cases', {
+  ref: text().primaryKey(),
+  role: text().notNull(),
+  intakeMember: text().notNull(),
+  handlingMember: text().notNull(),
+  /** The intake member's own case number (§7.1 `caseId`). */
+  intakeCaseId: text().notNull(),
+  itemCode: text().notNull(),
+  mode: text().notNull(),
+  /** Joint handling (多地联办): this member's step and the joint case it belongs to. */
+  step: text(),
+  jointId: text(),
+  state: text().notNull(),
+  applicantKind: text().notNull(),
+  applicantName: text().notNull(),
+  applicantIdType: text().notNull(),
+  applicantIdSealed: text().notNull(),
+  applicantIdMasked: text().notNull(),
+  applicantPhoneSealed: text(),
+  intake: jsonb().notNull(),
+  form: jsonb(),
+  delivery: jsonb().notNull(),
+  consent: jsonb().notNull(),
+  materialsDigest: text().notNull(),
+  receiptId: text(),
+  receivedAt: timestamp({ withTimezone: true, mode: 'date' }),
+  createdAt: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
+  updatedAt: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
+}, (t) => [
+  // One transfer of an intake case (or of one of its joint steps) per handling member.
+  unique('cases_transfer_uq').on(t.role, t.intakeMember, t.intakeCaseId, t.handlingMember, t.step).nullsNotDistinct(),
+  index('cases_state_idx').on(t.state),
+  index('cases_item_idx').on(t.itemCode),
+]);

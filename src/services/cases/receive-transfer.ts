@@ -1,0 +1,99 @@
+import type { Db } from '../../db/client';
+import { caseMaterials, cases } from '../../db/schema/index';
+import type { JwsEngine } from '../../federation/engine';
+import type { KeyIndex } from '../../federation/registry/key-index';
+import type { Clock } from '../../lib/clock';
+import { fromBase64, hex, utf8 } from '../../lib/encoding';
+import { AppError, type FieldError } from '../../lib/errors';
+import type { Ids } from '../../lib/ids';
+import { maskIdNumber } from '../../lib/logger';
+import type { Sealer } from '../../lib/sealed';
+import type { CatalogReader } from '../catalog/offered-items';
+import { MAX_MATERIAL_BYTES, type TransferBody } from './transfer-schema';
+
+export interface Receipt {
+  receiptId: string;
+  caseRef: string;
+  receivedAt: string;
+  materialsDigest: string;
+  status: 'received';
+}
+
+export interface ReceiveTransferCtx {
+  db: Db;
+  sealer: Sealer;
+  engine: JwsEngine;
+  catalog: CatalogReader;
+  registry: KeyIndex | null;
+  selfId: string;
+  clock: Clock;
+  ids: Ids;
+}
+
+/**
+ * §7.1 on the handling side, in the protocol's order: the body's rules (sizes: 413; an unknown item or a
+ * material that does not match its sha256: 400), then authorization (403), then one transaction that
+ * keeps the case and its materials. The 202 that carries the result, signed, is the receipt.
+ */
+export async function receiveTransfer({ ctx, input }: { ctx: ReceiveTransferCtx; input: { from: string; body: TransferBody } }): Promise<Receipt> {
+  const { body } = input;
+  const contents = await checkMaterials(ctx, body);
+  const now = new Date(ctx.clock.now());
+  if (!(await ctx.catalog.itemsInForce(now)).has(body.itemCode)) {
+    throw new AppError('invalid_request', `item ${body.itemCode} is not in this member's catalog`, { errors: [{ path: 'itemCode', message: 'unknown item code' }] });
+  }
+  if (body.intake.member !== input.from) throw new AppError('not_authorized', `intake.member must be the sender (${input.from})`);
+  const offered = ctx.registry?.members.get(ctx.selfId)?.items?.find((i) => i.code === body.itemCode);
+  if (!offered?.modes.includes(body.mode)) throw new AppError('not_authorized', `the registry does not list ${body.itemCode} (${body.mode}) for ${ctx.selfId}`);
+
+  const receipt: Receipt = {
+    receiptId: ctx.ids.make('rc'), caseRef: ctx.ids.make('cs'), receivedAt: now.toISOString(),
+    materialsDigest: hex(await ctx.engine.sha256(utf8(body.materials.map((m) => m.sha256).join('\n')))), status: 'received',
+  };
+  const applicant = body.applicant;
+  const row = {
+    ref: receipt.caseRef, role: 'handling', intakeMember: input.from, handlingMember: ctx.selfId, intakeCaseId: body.caseId,
+    itemCode: body.itemCode, mode: body.mode, step: body.step ?? null, jointId: body.jointId ?? null, state: 'received',
+    applicantKind: applicant.kind, applicantName: applicant.name, applicantIdType: applicant.idType,
+    applicantIdSealed: await ctx.sealer.seal(applicant.idNumber), applicantIdMasked: maskIdNumber(applicant.idNumber),
+    applicantPhoneSealed: applicant.phone ? await ctx.sealer.seal(applicant.phone) : null,
+    intake: body.intake, form: body.form ?? null, delivery: body.delivery, consent: body.consent,
+    materialsDigest: receipt.materialsDigest, receiptId: receipt.receiptId, receivedAt: now, createdAt: now, updatedAt: now,
+  };
+  const inserted = await ctx.db.transaction(async (tx) => {
+    const [saved] = await tx.insert(cases).values(row).onConflictDoNothing().returning({ ref: cases.ref });
+    if (!saved) return false;
+    if (body.materials.length) {
+      await tx.insert(caseMaterials).values(body.materials.map((m, position) => ({
+        caseRef: receipt.caseRef, position, requirement: m.requirement, name: m.name, mediaType: m.mediaType, size: m.size, sha256: m.sha256, content: contents[position]!,
+      })));
+    }
+    return true;
+  });
+  if (!inserted) throw new AppError('invalid_transition', `case ${body.caseId} of ${input.from}${body.step ? ` (step ${body.step})` : ''} was already transferred here`);
+  return receipt;
+}
+
+/** Decodes every material and checks its size and sha256; reports every bad one at once. */
+async function checkMaterials(ctx: ReceiveTransferCtx, body: TransferBody): Promise<Uint8Array[]> {
+  const errors: FieldError[] = [];
+  const contents: Uint8Array[] = [];
+  for (const [i, m] of body.materials.entries()) {
+    // 4 base64 characters carry 3 bytes: refuse an oversize material before decoding it.
+    if (m.content.length > Math.ceil(MAX_MATERIAL_BYTES / 3) * 4) throw new AppError('payload_too_large', `materials[${i}] is over 10 MiB`);
+    let bytes: Uint8Array;
+    try {
+      bytes = fromBase64(m.content);
+    } catch {
+      errors.push({ path: `materials[${i}].content`, message: 'not base64' });
+      contents.push(new Uint8Array());
+      continue;
+    }
+    if (bytes.byteLength > MAX_MATERIAL_BYTES) throw new AppError('payload_too_large', `materials[${i}] is over 10 MiB`);
+    if (bytes.byteLength !== m.size) errors.push({ path: `materials[${i}].size`, message: `is ${m.size}, the content has ${bytes.byteLength} bytes` });
+    if (hex(await ctx.engine.sha256(bytes)) !== m.sha256) errors.push({ path: `materials[${i}].sha256`, message: 'does not match the content' });
+    contents.push(bytes);
+  }
+  if (errors.length) throw new AppError('invalid_request', 'materials do not match their declared size or sha256', { errors });
+  return contents;
+}
