@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv, Deps } from './context';
 import { AppError, problemResponse } from './lib/errors';
+import { createClerkApi } from './routes/api/index';
 import { registerItems } from './routes/federation/items';
 import { registerTransfer } from './routes/federation/cases/transfer';
 import { registerPing } from './routes/federation/ping';
@@ -20,6 +21,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerPing(app, deps);
   registerItems(app, deps);
   registerTransfer(app, deps);
+  app.route('/', createClerkApi(deps));
 
   app.notFound((c) => {
     const allowed = allowedMethods(app, c.req.path);

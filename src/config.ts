@@ -4,6 +4,10 @@ const MEMBER_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
 const optional = (s: z.ZodType<string>) => z.preprocess((v) => (v === '' ? undefined : v), s.optional());
 
+/** A whole number of milliseconds with a default. */
+const millis = (fallback: number, min: number, max: number) => z.preprocess((v) => (v === '' || v === undefined ? String(fallback) : v),
+  z.string().regex(/^\d+$/, 'must be a whole number of milliseconds').transform(Number).pipe(z.number().int().min(min).max(max)));
+
 const raw = z.object({
   PORT: z.preprocess((v) => (v === '' || v === undefined ? '8080' : v), z.string().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().int().min(0).max(65535))),
   HOST: z.preprocess((v) => (v === '' || v === undefined ? '0.0.0.0' : v), z.string().min(1)),
@@ -19,6 +23,10 @@ const raw = z.object({
   HANDSHAKE_DATA_KEY: optional(z.string().refine((v) => /^[0-9a-f]{64}$/i.test(v.trim()) || /^[A-Za-z0-9_-]{43}$/.test(v.trim()), 'must be 32 bytes as hex (64 characters) or base64url (43 characters)')),
   DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
   HANDSHAKE_DATA_DIR: z.preprocess((v) => (v === '' || v === undefined ? './.data' : v), z.string()),
+  HANDSHAKE_OUTBOX_BASE_MS: millis(2_000, 1, 3_600_000),
+  HANDSHAKE_OUTBOX_CAP_MS: millis(900_000, 1, 86_400_000),
+  HANDSHAKE_OUTBOX_LEASE_MS: millis(60_000, 500, 3_600_000),
+  HANDSHAKE_OUTBOX_COOLDOWN_MS: millis(30_000, 1, 3_600_000),
   LOG_LEVEL: z.preprocess((v) => (v === '' || v === undefined ? 'info' : v), z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
 });
 
@@ -51,6 +59,8 @@ export interface Config {
   databaseUrl: string | null;
   dataDir: string;
   logLevel: z.infer<typeof raw>['LOG_LEVEL'];
+  /** Outbox delivery (§5): backoff base and cap, claim lease, circuit cooldown. */
+  outbox: { baseMs: number; capMs: number; leaseMs: number; cooldownMs: number };
 }
 
 export class ConfigError extends Error {
@@ -78,6 +88,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: v.DATABASE_URL ?? null,
     dataDir: v.HANDSHAKE_DATA_DIR,
     logLevel: v.LOG_LEVEL,
+    outbox: { baseMs: v.HANDSHAKE_OUTBOX_BASE_MS, capMs: v.HANDSHAKE_OUTBOX_CAP_MS, leaseMs: v.HANDSHAKE_OUTBOX_LEASE_MS, cooldownMs: v.HANDSHAKE_OUTBOX_COOLDOWN_MS },
   };
   const bad = config.blockedMembers.filter((m) => !MEMBER_ID.test(m));
   if (bad.length) throw new ConfigError([{ variable: 'HANDSHAKE_BLOCKED_MEMBERS', message: `not member ids: ${bad.join(', ')}` }]);

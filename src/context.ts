@@ -1,6 +1,7 @@
 import type { Database } from './db/client';
 import type { IdempotencyStore } from './federation/idempotency';
 import type { JwsEngine } from './federation/engine';
+import type { EvidenceLog } from './federation/evidence/log';
 import type { Signer } from './federation/keys';
 import type { FederationPolicy } from './federation/policy';
 import type { IndexedKey } from './federation/registry/key-index';
@@ -12,6 +13,7 @@ import type { Ids } from './lib/ids';
 import type { Logger } from './lib/logger';
 import type { Sealer } from './lib/sealed';
 import type { CatalogReader } from './services/catalog/offered-items';
+import type { ClerkIdentity } from './services/clerks/schema';
 import type { PartnerConfig } from './services/partners/schema';
 import type { PartnerAdapter } from '../adapters/types';
 
@@ -38,6 +40,8 @@ export interface Deps {
   idempotency: IdempotencyStore;
   policy: FederationPolicy;
   engine: JwsEngine;
+  /** The append-only, hash-chained log of every signed message (issue 4). */
+  evidence: EvidenceLog;
   /** The alliance catalog in force (issue 3). */
   catalog: CatalogReader;
   /** Seals personal data at rest (ID numbers, phones). */
@@ -61,6 +65,10 @@ export interface AppEnv {
     requestId: string;
     log: Logger;
     peer: Peer;
+    /** The clerk of a `/api/v1` request, set by clerkAuth. */
+    clerk: ClerkIdentity;
     rawBody: Uint8Array;
+    /** The case a federation request concerns, when a route knows it: written with its evidence. */
+    caseRef?: string;
   };
 }

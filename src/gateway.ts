@@ -4,7 +4,9 @@ import type { Deps, Self } from './context';
 import type { Database } from './db/client';
 import { createFederationClient } from './federation/client';
 import { IdempotencyStore } from './federation/idempotency';
+import { createOutbox, type OutboxSettings } from './federation/outbox/outbox';
 import { joseEngine, type JwsEngine } from './federation/engine';
+import { dbEvidenceLog, type EvidenceLog } from './federation/evidence/log';
 import { KeyCache, loadSigner, type Signer } from './federation/keys';
 import { blockListPolicy, type FederationPolicy } from './federation/policy';
 import { dbSnapshotRepository } from './federation/registry/repository';
@@ -45,6 +47,8 @@ export interface GatewayOptions {
   clock: Clock;
   ids: Ids;
   logger: Logger;
+  /** The outbox's retry policy, circuit and lease (§5); defaults otherwise. */
+  outbox?: OutboxSettings;
   policy?: FederationPolicy;
   blockedMembers?: string[];
   /** The catalog in force; without one, the gateway offers no items. */
@@ -55,6 +59,8 @@ export interface GatewayOptions {
   dataKey?: Uint8Array;
   /** Reads a secret by the environment variable name a partner file gives. */
   secret?: (name: string) => string | undefined;
+  /** The evidence log; default the gateway's database. */
+  evidence?: EvidenceLog;
 }
 
 /** Assembles one member gateway from its ports; shared by the Node and Workers entries and the tests. */
@@ -70,13 +76,16 @@ export async function createGateway(opts: GatewayOptions) {
   });
   const deps: Deps = {
     self, database: opts.database, registry, engine,
+    evidence: opts.evidence ?? dbEvidenceLog({ db, engine, clock: opts.clock, registrySeq: () => registry.current()?.seq ?? null, logger: opts.logger.child({ component: 'evidence' }) }),
     replay: new ReplayGuard(db), idempotency: new IdempotencyStore(db),
     policy: opts.policy ?? blockListPolicy(opts.blockedMembers ?? []),
     catalog: opts.catalog ?? emptyCatalog, sealer: opts.dataKey ? await createSealer(opts.dataKey) : noDataKey, partners: linkPartners(opts), clock: opts.clock, ids: opts.ids, logger: opts.logger,
   };
-  const client = createFederationClient({ self, registry, fetch: opts.fetch, clock: opts.clock, ids: opts.ids, engine });
+  const client = createFederationClient({ self, registry, fetch: opts.fetch, clock: opts.clock, ids: opts.ids, engine, evidence: deps.evidence });
   return {
     deps, registry, client, app: createApp(deps),
+    /** Durable delivery (§5): enqueue in the caller's transaction; a worker loop (Node entry) delivers. */
+    outbox: createOutbox({ ...opts.outbox, db, client, clock: opts.clock, ids: opts.ids, logger: opts.logger }),
     /** Periodic upkeep: drops replay pairs and idempotency answers past their keeping time. */
     async purge(): Promise<{ replay: number; idempotency: number }> {
       const now = new Date(opts.clock.now());

@@ -1,5 +1,10 @@
+import { auditExport } from './cli/audit-export';
+import { auditVerify } from './cli/audit-verify';
 import { catalogImport } from './cli/catalog-import';
 import { catalogList } from './cli/catalog-list';
+import { clerkAdd } from './cli/clerk-add';
+import { clerkList } from './cli/clerk-list';
+import { clerkRevoke } from './cli/clerk-revoke';
 import { EXIT, type CliIo, type Command } from './cli/command';
 import { keysGenerate } from './cli/keys-generate';
 import { ping } from './cli/ping';
@@ -12,6 +17,11 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   'registry verify': { run: registryVerify, summary: 'check a registry snapshot against the pinned anchor keys' },
   'catalog import': { run: catalogImport, summary: 'import the item catalog from a sheet (.xlsx/.csv) as a new version' },
   'catalog list': { run: catalogList, summary: 'the items of the catalog in force (table or --json)' },
+  'audit verify': { run: auditVerify, summary: 'check the evidence log\'s hash chain and signatures, or an exported bundle' },
+  'audit export': { run: auditExport, summary: 'one case\'s evidence as a bundle that verifies offline' },
+  'clerk add': { run: clerkAdd, summary: "add a clerk of one of this member's windows; prints its bearer token once" },
+  'clerk list': { run: clerkList, summary: 'the clerks, their roles and windows (never their tokens)' },
+  'clerk revoke': { run: clerkRevoke, summary: "revoke a clerk's token" },
   ping: { run: ping, summary: 'signed ping to another member, response verified, round-trip time' },
 };
 

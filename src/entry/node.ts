@@ -18,6 +18,7 @@ import { createNodeFetch } from './node/http';
 import { createNodeLogger } from './node/logger';
 import { resolveMember, type ResolvedMember } from './node/resolve';
 import { registrySource } from './node/settings';
+import { outboxSettings, startOutboxWorker } from './node/outbox-worker';
 
 const PURGE_EVERY_MS = 10 * 60 * 1000;
 
@@ -43,6 +44,7 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
     memberId: member.memberId, publicUrl: member.publicUrl, signingJwk: member.signingJwk, anchors: member.anchors,
     registrySource: registrySource(member.registry, http.fetch), database, fetch: http.fetch,
     clock: systemClock, ids: randomIds, logger, blockedMembers: config.blockedMembers, engine: nodeEngine(),
+    outbox: outboxSettings(config.outbox),
   });
   const first = await gateway.registry.start();
   if (first.seq === null) {
@@ -55,6 +57,7 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
     setInterval(() => void gateway.purge().catch((err: unknown) => logger.warn({ err }, 'purge failed')), PURGE_EVERY_MS),
   ];
   timers.forEach((t) => t.unref());
+  const outboxWorker = startOutboxWorker(gateway.outbox, { logger: logger.child({ component: 'outbox' }) });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: gateway.app.fetch, port: member.port, hostname: config.host }, () => resolve(s));
   });
@@ -65,6 +68,7 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
     gateway, server, port,
     async stop() {
       timers.forEach(clearInterval);
+      await outboxWorker.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await http.close();
       await database.close();

@@ -8,9 +8,10 @@ import type { ResponseClaims } from './envelope/claims';
 import { signRequest } from './envelope/sign';
 import { verifyResponse } from './envelope/verify';
 import { defaultEngine, type JwsEngine } from './engine';
+import type { EvidenceEntry, EvidenceLog } from './evidence/log';
 import type { RegistryStore } from './registry/store';
 
-export type ClientErrorKind = 'unknown_member' | 'member_suspended' | 'timeout' | 'network' | 'bad_response_signature' | 'response_too_large';
+export type ClientErrorKind = 'unknown_member' | 'member_suspended' | 'timeout' | 'network' | 'bad_response_signature' | 'response_too_large' | 'evidence_unavailable';
 
 /** Why a call produced no verified answer. `retryable` follows §5. */
 export class FederationClientError extends Error {
@@ -28,6 +29,8 @@ export interface SignedCall {
   /** A JSON value, or exact bytes to send. */
   body?: unknown;
   idempotencyKey?: string;
+  /** The case the call concerns, written with its evidence. */
+  caseRef?: string;
 }
 
 export interface SignedAnswer {
@@ -55,6 +58,8 @@ export interface FederationClientOptions {
   engine?: JwsEngine;
   timeoutMs?: number;
   maxResponseBytes?: number;
+  /** Keeps what is sent and every verified answer; without it (CLI ping, tests) nothing is kept. */
+  evidence?: EvidenceLog;
 }
 
 /**
@@ -76,6 +81,7 @@ export function createFederationClient(opts: FederationClientOptions) {
     const headers: Record<string, string> = { 'handshake-request': token, accept: 'application/json, application/problem+json, application/jwt' };
     if (body.byteLength) headers['content-type'] = 'application/json; charset=utf-8';
     if (call.idempotencyKey) headers['idempotency-key'] = call.idempotencyKey;
+    await keep({ kind: 'request_sent', peer: call.to, method: call.method, path: call.path, token, body, caseRef: call.caseRef });
     const started = opts.clock.now();
     const signal = AbortSignal.timeout(timeoutMs);
     let res: Response;
@@ -107,12 +113,22 @@ export function createFederationClient(opts: FederationClientOptions) {
     if (failure && res.status >= 200 && res.status < 300) {
       throw new FederationClientError('bad_response_signature', `a ${res.status} from ${call.to} without a valid response signature (${failure})`, true, res.status);
     }
+    if (!failure) await keep({ kind: 'response_received', peer: call.to, method: call.method, path: call.path, token: responseToken!.trim(), body, caseRef: call.caseRef }, res.status);
     const contentType = res.headers.get('content-type');
     return {
       status: res.status, body, contentType, verified: failure === null, responseToken, responseClaims: failure ? null : responseClaims,
       requestJti, elapsedMs, retryable: isRetryable(res.status, body),
       json: <T>() => JSON.parse(new TextDecoder().decode(body)) as T,
     };
+  }
+
+  /** Nothing is sent, and no answer (no receipt) is taken, unproven: the caller (the outbox) retries later. */
+  async function keep(entry: EvidenceEntry, status?: number): Promise<void> {
+    try {
+      await opts.evidence?.record(entry);
+    } catch (e) {
+      throw new FederationClientError('evidence_unavailable', `the ${entry.kind} to ${entry.peer} could not be kept as evidence: ${(e as Error).message}`, true, status);
+    }
   }
 
   return { send };

@@ -25,10 +25,11 @@ export function maskIdNumber(id: string): string {
 const ID_NUMBER = /\b(\d{6})(\d{8})(\d{3}[\dXx])\b/g;
 const PHONE = /\b(1[3-9]\d)(\d{4})(\d{4})\b/g;
 const JWS = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
+const CLERK_TOKEN = /\bhsk_[A-Za-z0-9_-]{20,}/g;
 
 /** Scrubs personal data and tokens from free text before it reaches a log line. */
 export function redactText(s: string): string {
-  return s.replace(JWS, '[jws]').replace(ID_NUMBER, '$1********$3').replace(PHONE, '$1****$3');
+  return s.replace(JWS, '[jws]').replace(CLERK_TOKEN, '[clerk-token]').replace(ID_NUMBER, '$1********$3').replace(PHONE, '$1****$3');
 }
 
 /** A child logger made only when first used: most requests never log beyond their one line. */

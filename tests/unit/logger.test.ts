@@ -21,10 +21,10 @@ describe('log redaction', () => {
     logger.child({ member: 'gaoxin' }).info({
       applicant: { idNumber: '110105199001011234', phone: '13812345678' },
       token: 'secret-token', d: 'private-scalar', content: 'base64-material',
-      note: `call 13812345678 about 110105199001011234 with ${jws}`,
+      note: `call 13812345678 about 110105199001011234 with ${jws} and hsk_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg`,
     }, 'request');
     const out = lines.join('');
-    for (const secret of ['110105199001011234', '13812345678', 'secret-token', 'private-scalar', 'base64-material', jws]) expect(out).not.toContain(secret);
+    for (const secret of ['110105199001011234', '13812345678', 'secret-token', 'private-scalar', 'base64-material', jws, 'hsk_AbCdEfGh']) expect(out).not.toContain(secret);
     expect(out).toContain('110105********1234');
     expect(JSON.parse(out)).toMatchObject({ member: 'gaoxin', msg: 'request' });
   });

@@ -13,7 +13,7 @@ export function requestContext(deps: Pick<Deps, 'ids' | 'logger' | 'clock'>) {
     await next();
     c.header('X-Request-Id', requestId);
     deps.logger.info({
-      requestId, member: c.get('peer')?.memberId, method: c.req.method, route: routePath(c, -1), status: c.res.status,
+      requestId, member: c.get('peer')?.memberId, clerk: c.get('clerk')?.id, method: c.req.method, route: routePath(c, -1), status: c.res.status,
       durationMs: deps.clock.now() - started,
     }, 'request');
   });

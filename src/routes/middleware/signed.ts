@@ -19,13 +19,9 @@ export function signed(deps: Deps, route: FederationRoute, opts: { maxBody: numb
   return createMiddleware<AppEnv>(async (c, next) => {
     const body = await readBody(c.req.raw, opts.maxBody);
     c.set('rawBody', body);
-    const { claims, key } = await verifyRequest({
-      token: c.req.header(SIGNATURE_HEADER) ?? null,
-      method: c.req.method,
-      publicBase: deps.self.publicUrl,
-      pathAndQuery: rawPathAndQuery(c.req.url),
-      body,
-    }, {
+    const token = c.req.header(SIGNATURE_HEADER)?.trim() ?? null;
+    const path = rawPathAndQuery(c.req.url);
+    const { claims, key } = await verifyRequest({ token, method: c.req.method, publicBase: deps.self.publicUrl, pathAndQuery: path, body }, {
       registry: deps.registry.current(),
       selfId: deps.self.memberId,
       nowSec: seconds(deps.clock),
@@ -34,7 +30,10 @@ export function signed(deps: Deps, route: FederationRoute, opts: { maxBody: numb
     });
     c.set('peer', { memberId: claims.iss, claims, key });
     c.set('log', lazyChild(c.get('log'), { member: claims.iss }));
+    const exchange = { peer: claims.iss, method: c.req.method, path };
     try {
+      // Nothing is done for a request that is not kept first (a 503 follows, and the sender retries).
+      await deps.evidence.record({ kind: 'request_received', ...exchange, token: token!, body, caseRef: c.get('caseRef') });
       if (!deps.policy.allows(claims.iss, route)) throw new AppError('not_authorized', `route ${route} is not open to ${claims.iss}`);
       if (!(await deps.replay.claim(claims.iss, claims.jti, claims.exp))) throw new AppError('replay', 'this jti was already used');
       await next();
@@ -42,14 +41,25 @@ export function signed(deps: Deps, route: FederationRoute, opts: { maxBody: numb
       c.res = problemResponse(err, c.get('requestId'));
       if (!(err instanceof AppError)) c.get('log').error({ err }, 'unhandled error');
     }
-    const res = c.res;
-    const resBody = new Uint8Array(await res.arrayBuffer());
-    const token = await signResponse(deps.self.signer, {
-      iss: deps.self.memberId, aud: claims.iss, requestJti: claims.jti, status: res.status, body: resBody,
-    }, deps.clock, deps.ids, deps.engine);
-    const headers = new Headers(res.headers);
-    headers.set(RESPONSE_SIGNATURE_HEADER, token);
+    let answer = await signAnswer(deps, claims.iss, claims.jti, c.res);
+    try {
+      await deps.evidence.record({ kind: 'response_sent', ...exchange, token: answer.token, body: answer.body, caseRef: c.get('caseRef') });
+    } catch (err) {
+      // An answer (a receipt above all) never leaves unproven: a signed 503 instead; the retry gets the first answer (§5).
+      answer = await signAnswer(deps, claims.iss, claims.jti, problemResponse(err, c.get('requestId')));
+    }
     c.res = undefined;
-    c.res = new Response(resBody, { status: res.status, headers });
+    c.res = answer.response;
   });
+}
+
+/** §4: the answer with its `Handshake-Response`, and the exact bytes signed. */
+async function signAnswer(deps: Deps, aud: string, requestJti: string, res: Response) {
+  const body = new Uint8Array(await res.arrayBuffer());
+  const token = await signResponse(deps.self.signer, {
+    iss: deps.self.memberId, aud, requestJti, status: res.status, body,
+  }, deps.clock, deps.ids, deps.engine);
+  const headers = new Headers(res.headers);
+  headers.set(RESPONSE_SIGNATURE_HEADER, token);
+  return { token, body, response: new Response(body, { status: res.status, headers }) };
 }

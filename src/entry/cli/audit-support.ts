@@ -1,0 +1,35 @@
+import type { JWK } from 'jose';
+import { ConfigError, parseConfig } from '../../config';
+import type { AnchorKeys } from '../../federation/registry/verify';
+import { resolveMember } from '../node/resolve';
+import { readJsonFile, UsageError, type CliIo } from './command';
+
+export interface AuditSources {
+  /** The member whose log it is. */
+  memberId: string;
+  anchors: AnchorKeys;
+  /** Where the anchor keys came from, for the report. */
+  anchorsFrom: string;
+}
+
+/** The gateway's identity and anchor keys, found as `npm start` finds them; `--anchor-jwks` overrides the keys. */
+export async function auditSources(io: CliIo, anchorFile: string | undefined): Promise<AuditSources> {
+  let config;
+  try {
+    config = parseConfig(io.env);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+  const member = await resolveMember(config, Math.floor(Date.now() / 1000));
+  if (anchorFile) return { memberId: member.memberId, anchors: readPinnedAnchors(anchorFile), anchorsFrom: `the pinned anchor keys of ${anchorFile}` };
+  return { memberId: member.memberId, anchors: member.anchors, anchorsFrom: 'the gateway\'s anchor keys (HANDSHAKE_ANCHOR_JWKS)' };
+}
+
+/** A JWKS of public anchor keys from a file. */
+export function readPinnedAnchors(file: string): AnchorKeys {
+  const jwks = readJsonFile(file, '--anchor-jwks') as { keys?: unknown } | null;
+  if (!jwks || !Array.isArray(jwks.keys) || jwks.keys.length === 0) throw new Error(`--anchor-jwks ${file}: expected a JWKS {"keys": [...]} with at least one public key`);
+  if (jwks.keys.some((k) => !k || typeof k !== 'object' || 'd' in k)) throw new Error(`--anchor-jwks ${file}: contains a private key or a non-key; pin only the anchor's public keys`);
+  return { keys: jwks.keys as JWK[] };
+}

@@ -1,0 +1,128 @@
+import { desc, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { evidenceRecords } from '../../db/schema/index';
+import type { Clock } from '../../lib/clock';
+import { base64 } from '../../lib/encoding';
+import { AppError } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
+import { bodyDigest, type JwsEngine } from '../engine';
+import { rowsOf } from '../replay-guard';
+import { GENESIS_HASH, MAX_KEPT_BODY, recordHash, type EvidenceKind, type EvidenceRecord } from './record';
+
+/** One signed message to keep: the exact token and body bytes that went over the wire. */
+export interface EvidenceEntry {
+  kind: EvidenceKind;
+  /** The other member of the exchange. */
+  peer: string;
+  method: string;
+  /** Path and `?query` of the request (for a response: of the request it answers). */
+  path: string;
+  /** The compact JWS: Handshake-Request or Handshake-Response. */
+  token: string;
+  body: Uint8Array;
+  caseRef?: string | null;
+}
+
+/**
+ * The evidence port: appends a record to the hash chain, or throws (an AppError
+ * `upstream_unavailable`) when it cannot; callers then refuse to go on unproven.
+ * @example await evidence.record({ kind: 'request_received', peer: 'xihaike', method: 'POST', path: '/federation/v1/cases', token, body });
+ */
+export interface EvidenceLog {
+  record(entry: EvidenceEntry): Promise<Pick<EvidenceRecord, 'seq' | 'hash'>>;
+}
+
+export interface DbEvidenceLogOptions {
+  db: Db;
+  engine: JwsEngine;
+  clock: Clock;
+  /** The registry seq in force, written with each record for offline verification. */
+  registrySeq(): number | null;
+  logger: Logger;
+}
+
+/** Every instance on one database takes this lock to append, so the chain has one head. */
+export const EVIDENCE_LOCK = 727_004;
+const MAX_BATCH = 200;
+/** Kept bodies are up to 256 KiB each: a batch stops growing past this many bytes of them. */
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
+interface Pending {
+  row: Omit<EvidenceRecord, 'seq' | 'prevHash' | 'hash'>;
+  resolve(r: Pick<EvidenceRecord, 'seq' | 'hash'>): void;
+  reject(e: unknown): void;
+}
+
+/**
+ * The evidence log on PostgreSQL. An append is one transaction holding `pg_advisory_xact_lock`: read
+ * the head's hash, take the next seqs, insert. Entries that arrive while one is in flight go together
+ * in the next transaction, so under load the lock is taken once per batch, not once per message.
+ */
+export function dbEvidenceLog(opts: DbEvidenceLogOptions): EvidenceLog {
+  const queue: Pending[] = [];
+  let flushing = false;
+
+  async function flush(): Promise<void> {
+    flushing = true;
+    while (queue.length) {
+      const batch = queue.splice(0, batchSize(queue));
+      try {
+        const rows = await append(opts.db, batch.map((p) => p.row));
+        batch.forEach((p, i) => p.resolve(rows[i]!));
+      } catch (e) {
+        opts.logger.error({ err: e, records: batch.length, alert: 'evidence_unavailable' }, 'evidence records could not be written');
+        const refused = new AppError('upstream_unavailable', 'the evidence log cannot be written; retry later', { cause: e });
+        for (const p of batch) p.reject(refused);
+      }
+    }
+    flushing = false;
+  }
+
+  return {
+    async record(entry) {
+      const row = {
+        at: new Date(opts.clock.now()), kind: entry.kind, caseRef: entry.caseRef ?? null, peer: entry.peer,
+        method: entry.method, path: entry.path, token: entry.token,
+        bodyDigest: await bodyDigest(opts.engine, entry.body),
+        body: entry.body.byteLength <= MAX_KEPT_BODY ? base64(entry.body) : null,
+        registrySeq: seqText(opts.registrySeq()),
+      };
+      return new Promise((resolve, reject) => {
+        queue.push({ row, resolve, reject });
+        if (!flushing) void flush();
+      });
+    },
+  };
+}
+
+/** How many queued entries go in the next transaction: at least one, at most MAX_BATCH or MAX_BATCH_BYTES. */
+function batchSize(queue: Pending[]): number {
+  let bytes = 0;
+  for (let n = 0; n < Math.min(queue.length, MAX_BATCH); n++) {
+    bytes += queue[n]!.row.body?.length ?? 0;
+    if (bytes > MAX_BATCH_BYTES) return Math.max(1, n);
+  }
+  return Math.min(queue.length, MAX_BATCH);
+}
+
+const seqText = (seq: number | null) => (seq === null ? null : String(seq));
+
+async function append(db: Db, rows: Pending['row'][]): Promise<EvidenceRecord[]> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${EVIDENCE_LOCK})`);
+    const [head] = await tx.select({ hash: evidenceRecords.hash }).from(evidenceRecords).orderBy(desc(evidenceRecords.seq)).limit(1);
+    // Taken under the lock: seq order is chain order (a rolled-back batch leaves a gap, never a fork).
+    const seqs = rowsOf<{ seq: string | number }>(await tx.execute(sql`select nextval(pg_get_serial_sequence('evidence_records', 'seq')) as seq from generate_series(1, ${rows.length})`))
+      .map((r) => Number(r.seq)).sort((a, b) => a - b);
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    const records: EvidenceRecord[] = [];
+    for (const [i, row] of rows.entries()) {
+      const unhashed = { ...row, seq: seqs[i]!, prevHash };
+      const record = { ...unhashed, hash: await recordHash(unhashed) };
+      records.push(record);
+      prevHash = record.hash;
+    }
+    await tx.insert(evidenceRecords).values(records);
+    return records;
+  });
+}

@@ -1,0 +1,38 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import type { AppEnv, Deps } from '../../context';
+import { registerGetMe } from './me/get-me';
+import { CLERK_SCHEME } from './schema';
+import { asAppError, rejectInvalid } from './validation';
+import { registerGetWindow } from './windows/get-window';
+import { registerListWindows } from './windows/list-windows';
+
+export const OPENAPI_PATH = '/api/v1/openapi.json';
+
+/**
+ * The clerk API (`/api/v1`): one file per operation under `<area>/`, each declaring its schema, its
+ * answers and its roles; the OpenAPI 3.1 document is made from those declarations. Mount with
+ * `app.route('/', createClerkApi(deps))`: paths are absolute, so the document lists them as served.
+ */
+export function createClerkApi(deps: Deps): OpenAPIHono<AppEnv> {
+  const api = new OpenAPIHono<AppEnv>({ defaultHook: rejectInvalid });
+  api.onError(asAppError);
+  api.openAPIRegistry.registerComponent('securitySchemes', CLERK_SCHEME, {
+    type: 'http', scheme: 'bearer', bearerFormat: 'hsk_<43 base64url characters>',
+    description: "A clerk's token, issued once by `handshake clerk add` and revoked by `handshake clerk revoke`.",
+  });
+
+  registerGetMe(api, deps);
+  registerListWindows(api, deps);
+  registerGetWindow(api, deps);
+
+  api.doc31(OPENAPI_PATH, {
+    openapi: '3.1.0',
+    info: {
+      title: `cloud-handshake clerk API (${deps.self.memberId})`, version: '1',
+      description: 'For the clerks of this member\'s 跨域通办 windows. Errors are application/problem+json (handshake/1 §6).',
+    },
+  });
+  api.get('/api/docs', swaggerUI({ url: OPENAPI_PATH, title: 'cloud-handshake clerk API', version: '5' }));
+  return api;
+}

@@ -1,0 +1,179 @@
+import { asc, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evidenceRecords } from '../../src/db/schema/index';
+import type { Database } from '../../src/db/client';
+import { defaultEngine } from '../../src/federation/engine';
+import { createFederationClient, FederationClientError } from '../../src/federation/client';
+import { signRequest } from '../../src/federation/envelope/sign';
+import { verifyResponse } from '../../src/federation/envelope/verify';
+import { readChain, verifyChain } from '../../src/federation/evidence/chain';
+import { dbEvidenceLog, type EvidenceLog } from '../../src/federation/evidence/log';
+import { GENESIS_HASH } from '../../src/federation/evidence/record';
+import { storedSnapshots, verifySnapshots } from '../../src/federation/evidence/snapshots';
+import { loadSigner } from '../../src/federation/keys';
+import { systemClock } from '../../src/lib/clock';
+import { AppError } from '../../src/lib/errors';
+import { randomIds } from '../../src/lib/ids';
+import { silentLogger } from '../../src/lib/logger';
+import type { Gateway } from '../../src/gateway';
+import { createTestAlliance, type TestAlliance } from '../support/alliance';
+import { createTestDatabase, openSameDatabase, type TestDatabase } from '../support/db';
+import { inProcessFetch, startTestGateway } from '../support/gateway';
+
+const now = () => Math.floor(Date.now() / 1000);
+let alliance: TestAlliance;
+let dbs: TestDatabase[] = [];
+let alpha: Gateway;
+let beta: Gateway;
+let registry: string;
+
+beforeAll(async () => {
+  alliance = await createTestAlliance([{ id: 'alpha', endpoint: 'http://alpha.test' }, { id: 'beta', endpoint: 'http://beta.test' }]);
+  registry = await alliance.sign(1, now());
+  dbs = [await createTestDatabase(), await createTestDatabase()];
+  const routes: Record<string, Gateway> = {};
+  const fetch = inProcessFetch(routes);
+  alpha = await startTestGateway({ alliance, memberId: 'alpha', database: dbs[0]!.database, clock: systemClock, registry: () => registry, fetch });
+  beta = await startTestGateway({ alliance, memberId: 'beta', database: dbs[1]!.database, clock: systemClock, registry: () => registry, fetch });
+  routes['http://alpha.test'] = alpha;
+  routes['http://beta.test'] = beta;
+});
+
+afterAll(async () => {
+  for (const d of dbs) await d.drop();
+});
+
+const rows = (database: Database) => database.db.select().from(evidenceRecords).orderBy(asc(evidenceRecords.seq));
+
+async function audit(database: Database, self: string) {
+  const keys = await verifySnapshots(await storedSnapshots(database.db), alliance.anchors, now());
+  return verifyChain(readChain(database.db), { keys, engine: defaultEngine, self });
+}
+
+describe('the evidence of a signed exchange between two gateways', () => {
+  it('keeps four records, two on each side, with the same tokens and bodies, and both chains verify', async () => {
+    const answer = await alpha.client.send({ to: 'beta', method: 'POST', path: '/federation/v1/ping', body: { hello: 'beta' }, caseRef: 'cs_demo' });
+    expect(answer.status).toBe(200);
+    const sent = await rows(alpha.deps.database);
+    const received = await rows(beta.deps.database);
+    expect(sent.map((r) => [r.kind, r.peer, r.caseRef])).toEqual([['request_sent', 'beta', 'cs_demo'], ['response_received', 'beta', 'cs_demo']]);
+    expect(received.map((r) => [r.kind, r.peer, r.caseRef])).toEqual([['request_received', 'alpha', null], ['response_sent', 'alpha', null]]);
+    // The same signed bytes on both sides: what one sent is what the other received.
+    expect(received[0]!.token).toBe(sent[0]!.token);
+    expect(received[1]!.token).toBe(sent[1]!.token);
+    expect(sent[1]!.token).toBe(answer.responseToken);
+    expect(received[0]!.body).toBe(Buffer.from(JSON.stringify({ hello: 'beta' })).toString('base64'));
+    expect(Buffer.from(received[1]!.body!, 'base64').equals(Buffer.from(answer.body))).toBe(true);
+    for (const r of [...sent, ...received]) {
+      expect(r).toMatchObject({ method: 'POST', path: '/federation/v1/ping', registrySeq: '1' });
+      expect(r.hash).toMatch(/^[0-9a-f]{64}$/);
+    }
+    expect([sent[0]!.prevHash, sent[1]!.prevHash]).toEqual([GENESIS_HASH, sent[0]!.hash]);
+    expect([received[0]!.prevHash, received[1]!.prevHash]).toEqual([GENESIS_HASH, received[0]!.hash]);
+    expect(await audit(alpha.deps.database, 'alpha')).toMatchObject({ verified: 2, firstBad: null });
+    expect(await audit(beta.deps.database, 'beta')).toMatchObject({ verified: 2, firstBad: null });
+  });
+
+  it('keeps a signed refusal too (a verified non-2xx answer), but nothing for a request refused before it verified', async () => {
+    const before = (await rows(beta.deps.database)).length;
+    const answer = await alpha.client.send({ to: 'beta', method: 'POST', path: '/federation/v1/ping', body: Buffer.from('not json') });
+    expect(answer.status).toBe(400);
+    expect(answer.verified).toBe(true);
+    expect((await rows(beta.deps.database)).slice(before).map((r) => r.kind)).toEqual(['request_received', 'response_sent']);
+    expect((await rows(alpha.deps.database)).slice(-1)[0]!.kind).toBe('response_received');
+    const res = await beta.app.fetch(new Request('http://beta.test/federation/v1/ping', { method: 'POST', headers: { 'handshake-request': 'garbage' } }));
+    expect(res.status).toBe(401);
+    expect((await rows(beta.deps.database)).length).toBe(before + 2);
+  });
+});
+
+describe('appending under concurrency', () => {
+  it('keeps one unbroken chain when two instances on one database append 50 records at once', async () => {
+    const tdb = dbs[1]!;
+    const second = tdb.url ? await openSameDatabase(tdb.url) : tdb.database;
+    try {
+      const other = dbEvidenceLog({ db: second.db, engine: defaultEngine, clock: systemClock, registrySeq: () => 1, logger: silentLogger });
+      const logs = [beta.deps.evidence, other];
+      const signer = await loadSigner(alliance.members.get('alpha')!.privateJwk);
+      const before = (await rows(tdb.database)).length;
+      await Promise.all(Array.from({ length: 50 }, async (_, i) => {
+        const body = Buffer.from(`{"n":${i}}`);
+        const { token } = await signRequest(signer, { iss: 'alpha', aud: 'beta', method: 'POST', url: 'http://beta.test/federation/v1/ping', body }, systemClock, randomIds);
+        await logs[i % 2]!.record({ kind: 'request_received', peer: 'alpha', method: 'POST', path: '/federation/v1/ping', token, body });
+      }));
+      const all = await rows(tdb.database);
+      expect(all.length).toBe(before + 50);
+      all.forEach((r, i) => expect(r.prevHash).toBe(i === 0 ? GENESIS_HASH : all[i - 1]!.hash));
+      expect(await audit(tdb.database, 'beta')).toMatchObject({ verified: before + 50, firstBad: null });
+    } finally {
+      if (second !== tdb.database) await second.close();
+    }
+  });
+});
+
+describe('when evidence cannot be written', () => {
+  const failing = (kinds: string[], real: EvidenceLog): EvidenceLog => ({
+    record: (e) => (kinds.includes(e.kind) ? Promise.reject(new AppError('upstream_unavailable', 'the evidence log cannot be written')) : real.record(e)),
+  });
+
+  it('answers a signed 503 and does not run the handler when the request cannot be kept', async () => {
+    const real = beta.deps.evidence;
+    beta.deps.evidence = failing(['request_received', 'response_sent'], real);
+    try {
+      const signer = await loadSigner(alliance.members.get('alpha')!.privateJwk);
+      const { token, claims } = await signRequest(signer, { iss: 'alpha', aud: 'beta', method: 'POST', url: 'http://beta.test/federation/v1/ping', body: new Uint8Array() }, systemClock, randomIds);
+      const send = () => beta.app.fetch(new Request('http://beta.test/federation/v1/ping', { method: 'POST', headers: { 'handshake-request': token } }));
+      const res = await send();
+      const body = new Uint8Array(await res.arrayBuffer());
+      expect(res.status).toBe(503);
+      expect(JSON.parse(Buffer.from(body).toString())).toMatchObject({ code: 'upstream_unavailable' });
+      await verifyResponse({ token: res.headers.get('handshake-response'), status: 503, body, requestJti: claims.jti }, { registry: alpha.registry.current(), selfId: 'alpha', nowSec: now() });
+      // The handler never ran, so the jti was never claimed: the same request goes through once evidence is back.
+      beta.deps.evidence = real;
+      expect((await send()).status).toBe(200);
+    } finally {
+      beta.deps.evidence = real;
+    }
+  });
+
+  it('replaces an answer it cannot keep with a signed 503', async () => {
+    const real = beta.deps.evidence;
+    beta.deps.evidence = failing(['response_sent'], real);
+    try {
+      const answer = await alpha.client.send({ to: 'beta', method: 'POST', path: '/federation/v1/ping' });
+      expect(answer.status).toBe(503);
+      expect(answer.verified).toBe(true);
+      expect(answer.retryable).toBe(true);
+    } finally {
+      beta.deps.evidence = real;
+    }
+  });
+
+  it('sends nothing, and takes no answer, that it cannot keep', async () => {
+    let calls = 0;
+    const fetch = inProcessFetch({ 'http://beta.test': beta });
+    const client = (kinds: string[]) => createFederationClient({
+      self: alpha.deps.self, registry: alpha.registry, clock: systemClock, ids: randomIds,
+      fetch: (input, init) => { calls++; return fetch(input, init); }, evidence: failing(kinds, alpha.deps.evidence),
+    });
+    const e = await client(['request_sent']).send({ to: 'beta', method: 'POST', path: '/federation/v1/ping' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(FederationClientError);
+    expect(e).toMatchObject({ kind: 'evidence_unavailable', retryable: true });
+    expect(calls).toBe(0);
+    const e2 = await client(['response_received']).send({ to: 'beta', method: 'POST', path: '/federation/v1/ping' }).catch((x: unknown) => x);
+    expect(e2).toMatchObject({ kind: 'evidence_unavailable', retryable: true, status: 200 });
+    expect(calls).toBe(1);
+  });
+});
+
+describe('the evidence_records table', () => {
+  it('refuses UPDATE, DELETE and TRUNCATE', async () => {
+    const db = beta.deps.database.db;
+    const reason = (e: unknown) => { const err = e as Error & { cause?: Error }; return `${err.message} ${err.cause?.message ?? ''}`; };
+    for (const statement of [sql`update evidence_records set peer = 'mallory'`, sql`delete from evidence_records`, sql`truncate evidence_records`]) {
+      const e = await db.execute(statement).then(() => null, (x: unknown) => x);
+      expect(e, statement.queryChunks.join('')).not.toBeNull();
+      expect(reason(e)).toMatch(/append-only/);
+    }
+  });
+});
