@@ -82,6 +82,8 @@ describe('POST /federation/v1/cases (§7.1)', () => {
     expect(JSON.stringify(row)).not.toContain(ID_NUMBER);
     expect(JSON.stringify(row)).not.toContain('13812345678');
     expect(await (await createSealer(dataKey)).open(row!.applicant_id_sealed as string)).toBe(ID_NUMBER);
+    const evidence = rowsOf<{ kind: string; peer: string; token: string }>(await tdb.database.db.execute(sql`select kind, peer, token from evidence_records where case_ref = ${json.caseRef as string}`));
+    expect(evidence).toEqual([{ kind: 'response_sent', peer: 'gaoxin', token: res.headers.get('handshake-response') }]);
     const materials = rowsOf<{ sha256: string; size: number }>(await tdb.database.db.execute(sql`select sha256, size from case_materials where case_ref = ${json.caseRef as string} order by position`));
     expect(materials).toEqual([{ sha256: sha(idCard), size: 4096 }, { sha256: sha(pdf), size: pdf.length }]);
   });

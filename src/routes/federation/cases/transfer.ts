@@ -14,6 +14,8 @@ export function registerTransfer(app: Hono<AppEnv>, deps: Deps) {
       ctx: { db: deps.database.db, sealer: deps.sealer, engine: deps.engine, catalog: deps.catalog, registry: deps.registry.current(), selfId: deps.self.memberId, clock: deps.clock, ids: deps.ids },
       input: { from: c.get('peer').memberId, body },
     });
+    // The signed 202 is the receipt: its evidence record names the case.
+    c.set('caseRef', receipt.caseRef);
     c.get('log').info({ caseRef: receipt.caseRef, item: body.itemCode, mode: body.mode }, 'case transfer received');
     return c.json(receipt, 202);
   });
