@@ -1,8 +1,7 @@
 import type { JWK } from 'jose';
-import { ConfigError, parseConfig } from '../../config';
 import type { AnchorKeys } from '../../federation/registry/verify';
-import { resolveMember } from '../node/resolve';
-import { readJsonFile, UsageError, type CliIo } from './command';
+import { resolveCliMember } from './gateway-database';
+import { readJsonFile, type CliIo } from './command';
 
 export interface AuditSources {
   /** The member whose log it is. */
@@ -14,14 +13,7 @@ export interface AuditSources {
 
 /** The gateway's identity and anchor keys, found as `npm start` finds them; `--anchor-jwks` overrides the keys. */
 export async function auditSources(io: CliIo, anchorFile: string | undefined): Promise<AuditSources> {
-  let config;
-  try {
-    config = parseConfig(io.env);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new UsageError(e.message);
-    throw e;
-  }
-  const member = await resolveMember(config, Math.floor(Date.now() / 1000));
+  const { member } = await resolveCliMember(io);
   if (anchorFile) return { memberId: member.memberId, anchors: readPinnedAnchors(anchorFile), anchorsFrom: `the pinned anchor keys of ${anchorFile}` };
   return { memberId: member.memberId, anchors: member.anchors, anchorsFrom: 'the gateway\'s anchor keys (HANDSHAKE_ANCHOR_JWKS)' };
 }

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, parseConfig } from '../../config';
 import { partnerSchema } from '../../services/partners/schema';
 import { openDatabase } from '../node/database';
 import { PARTNERS_DIR } from '../node/partners';
-import { resolveMember } from '../node/resolve';
-import { readJsonFile, UsageError, type CliIo } from './command';
+import { resolveCliMember } from './gateway-database';
+import { readJsonFile, type CliIo } from './command';
 
 /**
  * The member the clerk commands act for, found as `npm start` finds it (HANDSHAKE_MEMBER_ID, else the
@@ -14,14 +13,7 @@ import { readJsonFile, UsageError, type CliIo } from './command';
  * first). Clerks belong to one member's database, so the member comes with it.
  */
 export async function resolveClerkMember(io: CliIo) {
-  let config;
-  try {
-    config = parseConfig(io.env);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new UsageError(e.message);
-    throw e;
-  }
-  const member = await resolveMember(config, Math.floor(Date.now() / 1000));
+  const { config, member } = await resolveCliMember(io);
   return {
     memberId: member.memberId,
     partnersDir: config.partnersDir ?? PARTNERS_DIR,

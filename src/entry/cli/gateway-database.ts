@@ -1,6 +1,6 @@
-import { ConfigError, parseConfig } from '../../config';
+import { ConfigError, parseConfig, type Config } from '../../config';
 import { openDatabase } from '../node/database';
-import { resolveMember } from '../node/resolve';
+import { resolveMember, type ResolvedMember } from '../node/resolve';
 import { UsageError, type CliIo } from './command';
 
 /**
@@ -8,13 +8,18 @@ import { UsageError, type CliIo } from './command';
  * directory under HANDSHAKE_DATA_DIR), migrated. PGlite serves one process: stop the gateway first.
  */
 export async function openGatewayDatabase(io: CliIo) {
-  let config;
+  const { member } = await resolveCliMember(io);
+  return openDatabase({ databaseUrl: member.databaseUrl, pgliteDir: member.pgliteDir, maxConnections: 2 });
+}
+
+/** This gateway's configuration and member, as `npm start` resolves them; a bad variable is a usage error (exit 2). */
+export async function resolveCliMember(io: CliIo): Promise<{ config: Config; member: ResolvedMember }> {
+  let config: Config;
   try {
     config = parseConfig(io.env);
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
   }
-  const member = await resolveMember(config, Math.floor(Date.now() / 1000));
-  return openDatabase({ databaseUrl: member.databaseUrl, pgliteDir: member.pgliteDir, maxConnections: 2 });
+  return { config, member: await resolveMember(config, Math.floor(Date.now() / 1000)) };
 }

@@ -1,4 +1,3 @@
-import { ConfigError, parseConfig } from '../../config';
 import type { Self } from '../../context';
 import { RESPONSE_TYP, SIGNING_ALGS } from '../../federation/envelope/claims';
 import { createFederationClient, FederationClientError, type FederationClient, type SignedAnswer } from '../../federation/client';
@@ -12,7 +11,7 @@ import { systemClock } from '../../lib/clock';
 import { randomIds } from '../../lib/ids';
 import { silentLogger } from '../../lib/logger';
 import { createNodeFetch } from '../node/http';
-import { resolveMember } from '../node/resolve';
+import { resolveCliMember } from './gateway-database';
 import { registrySource } from '../node/settings';
 import { EXIT, integerOption, parseCommandArgs, runCommand, UsageError, type CliIo } from './command';
 
@@ -37,15 +36,7 @@ export function ping(argv: string[], io: CliIo): Promise<number> {
     const to = positionals[0]!;
     if (!MEMBER_ID.test(to)) throw new UsageError(`${JSON.stringify(to)} is not a member id (^[a-z0-9][a-z0-9-]{1,62}$)`);
     const count = integerOption(values.count, '--count', { min: 1, max: 100 });
-    let config;
-    try {
-      config = parseConfig(io.env);
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      io.err(`handshake ping: ${e.message}`);
-      return EXIT.usage;
-    }
-    const member = await resolveMember(config, Math.floor(Date.now() / 1000));
+    const { member } = await resolveCliMember(io);
     const http = createNodeFetch();
     try {
       const signer = await loadSigner(member.signingJwk);
