@@ -1,4 +1,4 @@
-import { desc, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { evidenceRecords } from '../../db/schema/index';
 import type { Clock } from '../../lib/clock';
@@ -67,7 +67,7 @@ export function dbEvidenceLog(opts: DbEvidenceLogOptions): EvidenceLog {
     while (queue.length) {
       const batch = queue.splice(0, batchSize(queue));
       try {
-        const rows = await append(opts.db, batch.map((p) => p.row));
+        const rows = await append(opts.db, batch.map((p) => p.row), (data) => opts.engine.sha256(data));
         batch.forEach((p, i) => p.resolve(rows[i]!));
       } catch (e) {
         opts.logger.error({ err: e, records: batch.length, alert: 'evidence_unavailable' }, 'evidence records could not be written');
@@ -107,22 +107,30 @@ function batchSize(queue: Pending[]): number {
 
 const seqText = (seq: number | null) => (seq === null ? null : String(seq));
 
-async function append(db: Db, rows: Pending['row'][]): Promise<EvidenceRecord[]> {
+async function append(db: Db, rows: Pending['row'][], digest: (data: Uint8Array) => Promise<Uint8Array>): Promise<EvidenceRecord[]> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${EVIDENCE_LOCK})`);
-    const [head] = await tx.select({ hash: evidenceRecords.hash }).from(evidenceRecords).orderBy(desc(evidenceRecords.seq)).limit(1);
-    // Taken under the lock: seq order is chain order (a rolled-back batch leaves a gap, never a fork).
-    const seqs = rowsOf<{ seq: string | number }>(await tx.execute(sql`select nextval(pg_get_serial_sequence('evidence_records', 'seq')) as seq from generate_series(1, ${rows.length})`))
-      .map((r) => Number(r.seq)).sort((a, b) => a - b);
-    let prevHash = head?.hash ?? GENESIS_HASH;
+    // Under the lock, in one round trip: the head's hash and the next seqs (seq order is chain order;
+    // a rolled-back batch leaves a gap, never a fork).
+    const [next] = rowsOf<{ head: string | null; seqs: (string | number)[] | string }>(await tx.execute(sql`
+      select (select hash from evidence_records order by seq desc limit 1) as head,
+             array(select nextval(pg_get_serial_sequence('evidence_records', 'seq')) from generate_series(1, ${rows.length})) as seqs`));
+    const seqs = parseSeqs(next!.seqs);
+    let prevHash = next!.head ?? GENESIS_HASH;
     const records: EvidenceRecord[] = [];
     for (const [i, row] of rows.entries()) {
       const unhashed = { ...row, seq: seqs[i]!, prevHash };
-      const record = { ...unhashed, hash: await recordHash(unhashed) };
+      const record = { ...unhashed, hash: await recordHash(unhashed, digest) };
       records.push(record);
       prevHash = record.hash;
     }
     await tx.insert(evidenceRecords).values(records);
     return records;
   });
+}
+
+/** A bigint[] as the drivers return it: an array (postgres.js, PGlite) or its text form `{1,2}`. */
+function parseSeqs(v: (string | number)[] | string): number[] {
+  const list = Array.isArray(v) ? v : v.replace(/[{}]/g, '').split(',').filter(Boolean);
+  return list.map(Number).sort((a, b) => a - b);
 }

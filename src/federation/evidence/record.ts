@@ -48,6 +48,6 @@ export function canonicalRecord(r: Omit<EvidenceRecord, 'hash'>): string {
   ]);
 }
 
-export async function recordHash(r: Omit<EvidenceRecord, 'hash'>): Promise<string> {
-  return hex(await sha256(utf8(canonicalRecord(r))));
+export async function recordHash(r: Omit<EvidenceRecord, 'hash'>, digest: (data: Uint8Array) => Promise<Uint8Array> = sha256): Promise<string> {
+  return hex(await digest(utf8(canonicalRecord(r))));
 }
