@@ -4,6 +4,8 @@ import { AppError, problemResponse } from './lib/errors';
 import { createClerkApi } from './routes/api/index';
 import { registerItems } from './routes/federation/items';
 import { registerTransfer } from './routes/federation/cases/transfer';
+import { registerCaseEvents } from './routes/federation/cases/events';
+import { registerCaseStatus } from './routes/federation/cases/status';
 import { registerPing } from './routes/federation/ping';
 import { registerRegistry } from './routes/federation/registry';
 import { requestContext } from './routes/middleware/request-context';
@@ -21,6 +23,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerPing(app, deps);
   registerItems(app, deps);
   registerTransfer(app, deps);
+  registerCaseEvents(app, deps);
+  registerCaseStatus(app, deps);
   app.route('/', createClerkApi(deps));
 
   app.notFound((c) => {

@@ -18,6 +18,10 @@ export const cases = pgTable('cases', {
   step: text(),
   jointId: text(),
   state: text().notNull(),
+  /** The state machine's view of the case (services/cases/state-machine.ts CaseState). */
+  stateDetail: jsonb(),
+  /** On the intake side: the handling member's caseRef from its receipt, the `{ref}` of §7.2 paths. */
+  remoteRef: text(),
   applicantKind: text().notNull(),
   applicantName: text().notNull(),
   applicantIdType: text().notNull(),

@@ -8,3 +8,4 @@ export { evidenceRecords } from './evidence-records';
 export { clerks } from './clerks';
 export { cases } from './cases';
 export { caseMaterials } from './case-materials';
+export { caseEvents } from './case-events';

@@ -9,6 +9,7 @@ import type { Ids } from '../../lib/ids';
 import { maskIdNumber } from '../../lib/logger';
 import type { Sealer } from '../../lib/sealed';
 import type { CatalogReader } from '../catalog/offered-items';
+import { initialCaseState } from './state-machine';
 import { MAX_MATERIAL_BYTES, type TransferBody } from './transfer-schema';
 
 export interface Receipt {
@@ -57,6 +58,7 @@ export async function receiveTransfer({ ctx, input }: { ctx: ReceiveTransferCtx;
     applicantKind: applicant.kind, applicantName: applicant.name, applicantIdType: applicant.idType,
     applicantIdSealed: await ctx.sealer.seal(applicant.idNumber), applicantIdMasked: maskIdNumber(applicant.idNumber),
     applicantPhoneSealed: applicant.phone ? await ctx.sealer.seal(applicant.phone) : null,
+    stateDetail: initialCaseState('handling', body.delivery.method),
     intake: body.intake, form: body.form ?? null, delivery: body.delivery, consent: body.consent,
     materialsDigest: receipt.materialsDigest, receiptId: receipt.receiptId, receivedAt: now, createdAt: now, updatedAt: now,
   };
@@ -75,23 +77,23 @@ export async function receiveTransfer({ ctx, input }: { ctx: ReceiveTransferCtx;
 }
 
 /** Decodes every material and checks its size and sha256; reports every bad one at once. */
-async function checkMaterials(ctx: ReceiveTransferCtx, body: TransferBody): Promise<Uint8Array[]> {
+export async function checkMaterials(ctx: Pick<ReceiveTransferCtx, 'engine'>, body: { materials: TransferBody['materials'] }, at = 'materials'): Promise<Uint8Array[]> {
   const errors: FieldError[] = [];
   const contents: Uint8Array[] = [];
   for (const [i, m] of body.materials.entries()) {
     // 4 base64 characters carry 3 bytes: refuse an oversize material before decoding it.
-    if (m.content.length > Math.ceil(MAX_MATERIAL_BYTES / 3) * 4) throw new AppError('payload_too_large', `materials[${i}] is over 10 MiB`);
+    if (m.content.length > Math.ceil(MAX_MATERIAL_BYTES / 3) * 4) throw new AppError('payload_too_large', `${at}[${i}] is over 10 MiB`);
     let bytes: Uint8Array;
     try {
       bytes = fromBase64(m.content);
     } catch {
-      errors.push({ path: `materials[${i}].content`, message: 'not base64' });
+      errors.push({ path: `${at}[${i}].content`, message: 'not base64' });
       contents.push(new Uint8Array());
       continue;
     }
-    if (bytes.byteLength > MAX_MATERIAL_BYTES) throw new AppError('payload_too_large', `materials[${i}] is over 10 MiB`);
-    if (bytes.byteLength !== m.size) errors.push({ path: `materials[${i}].size`, message: `is ${m.size}, the content has ${bytes.byteLength} bytes` });
-    if (hex(await ctx.engine.sha256(bytes)) !== m.sha256) errors.push({ path: `materials[${i}].sha256`, message: 'does not match the content' });
+    if (bytes.byteLength > MAX_MATERIAL_BYTES) throw new AppError('payload_too_large', `${at}[${i}] is over 10 MiB`);
+    if (bytes.byteLength !== m.size) errors.push({ path: `${at}[${i}].size`, message: `is ${m.size}, the content has ${bytes.byteLength} bytes` });
+    if (hex(await ctx.engine.sha256(bytes)) !== m.sha256) errors.push({ path: `${at}[${i}].sha256`, message: 'does not match the content' });
     contents.push(bytes);
   }
   if (errors.length) throw new AppError('invalid_request', 'materials do not match their declared size or sha256', { errors });

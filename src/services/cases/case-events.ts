@@ -1,0 +1,88 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { caseEvents, caseMaterials, cases } from '../../db/schema/index';
+import type { JwsEngine } from '../../federation/engine';
+import type { Clock } from '../../lib/clock';
+import { hex, utf8 } from '../../lib/encoding';
+import { AppError } from '../../lib/errors';
+import type { Ids } from '../../lib/ids';
+import type { CaseEvent, Side } from './events-schema';
+import { checkMaterials } from './receive-transfer';
+import { applyEvent, initialCaseState, type CaseState, type CaseStatus } from './state-machine';
+
+export const CASE_REF = /^cs_[A-Za-z0-9_-]{16}$/;
+
+type CaseRow = typeof cases.$inferSelect;
+
+/**
+ * The case `{ref}` names, as `member` may see it: on the handling side our ref, sent to us by `member`;
+ * on the intake side the handling member's ref from its receipt, when `member` is that handling member.
+ * Anyone else gets null, so the caller answers 404 and nothing leaks about the case's existence (§7).
+ */
+export async function findVisibleCase(db: Db, ref: string, member: string): Promise<{ row: CaseRow; senderSide: Side } | null> {
+  if (!CASE_REF.test(ref)) return null;
+  const [handling] = await db.select().from(cases).where(and(eq(cases.role, 'handling'), eq(cases.ref, ref), eq(cases.intakeMember, member)));
+  if (handling) return { row: handling, senderSide: 'intake' };
+  const [intake] = await db.select().from(cases).where(and(eq(cases.role, 'intake'), eq(cases.remoteRef, ref), eq(cases.handlingMember, member)));
+  return intake ? { row: intake, senderSide: 'handling' } : null;
+}
+
+const stateOf = (row: CaseRow): CaseState =>
+  (row.stateDetail as CaseState | null) ?? initialCaseState(row.role as Side, (row.delivery as { method?: CaseState['delivery'] }).method);
+
+export interface EventCtx {
+  db: Db;
+  engine: JwsEngine;
+  clock: Clock;
+  ids: Ids;
+}
+
+/**
+ * §7.2: applies an event from the other side under the case's row lock. The same eventId with the same
+ * content answers the status it led to; with other content, 409 idempotency_conflict; a wrong side 403;
+ * a type the case's state does not allow 409 invalid_transition.
+ */
+export async function receiveCaseEvent({ ctx, input }: { ctx: EventCtx; input: { from: string; ref: string; event: CaseEvent } }): Promise<{ eventId: string; status: CaseStatus }> {
+  const visible = await findVisibleCase(ctx.db, input.ref, input.from);
+  if (!visible) throw new AppError('not_found', `no case ${input.ref}`);
+  const { event } = input;
+  const contentHash = hex(await ctx.engine.sha256(utf8(JSON.stringify(event))));
+  const supplements = event.type === 'supplement_provided' ? await checkMaterials(ctx, event.data, 'data.materials') : [];
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx.select().from(cases).where(eq(cases.ref, visible.row.ref)).for('update');
+    const [seen] = await tx.select().from(caseEvents).where(and(eq(caseEvents.caseRef, row!.ref), eq(caseEvents.eventId, event.eventId)));
+    if (seen) {
+      if (seen.contentHash !== contentHash) throw new AppError('idempotency_conflict', `event ${event.eventId} was already received with other content`);
+      return { eventId: event.eventId, status: seen.statusAfter as CaseStatus };
+    }
+    const result = applyEvent(stateOf(row!), event, visible.senderSide);
+    if (!result.ok) throw new AppError(result.code, result.reason);
+    const now = new Date(ctx.clock.now());
+    await tx.insert(caseEvents).values({
+      id: ctx.ids.make('ev'), caseRef: row!.ref, eventId: event.eventId, type: event.type, at: new Date(event.at), note: event.note ?? null,
+      data: event.type === 'supplement_provided' ? { materials: event.data.materials.map(({ content: _content, ...m }) => m) } : (event.data ?? null),
+      side: visible.senderSide, sender: input.from, contentHash, statusAfter: result.state.status, recordedAt: now,
+    });
+    await tx.update(cases).set({ state: result.state.status, stateDetail: result.state, updatedAt: now }).where(eq(cases.ref, row!.ref));
+    if (supplements.length && event.type === 'supplement_provided') {
+      const [{ next }] = (await tx.select({ next: sql<number>`coalesce(max(${caseMaterials.position}) + 1, 0)` }).from(caseMaterials).where(eq(caseMaterials.caseRef, row!.ref))) as [{ next: number }];
+      await tx.insert(caseMaterials).values(event.data.materials.map((m, i) => ({
+        caseRef: row!.ref, position: Number(next) + i, requirement: m.requirement, name: m.name, mediaType: m.mediaType, size: m.size, sha256: m.sha256, content: supplements[i]!,
+      })));
+    }
+    return { eventId: event.eventId, status: result.state.status };
+  });
+}
+
+/** `GET /federation/v1/cases/{ref}`: status and timeline, for the member on the other side of the case. */
+export async function caseStatus({ ctx, input }: { ctx: { db: Db }; input: { from: string; ref: string } }) {
+  const visible = await findVisibleCase(ctx.db, input.ref, input.from);
+  if (!visible) throw new AppError('not_found', `no case ${input.ref}`);
+  const { row } = visible;
+  const timeline = await ctx.db.select().from(caseEvents).where(eq(caseEvents.caseRef, row.ref)).orderBy(asc(caseEvents.recordedAt), asc(caseEvents.id));
+  return {
+    caseRef: input.ref, caseId: row.intakeCaseId, itemCode: row.itemCode, mode: row.mode, status: row.state,
+    receivedAt: row.receivedAt?.toISOString() ?? null, receiptId: row.receiptId,
+    timeline: timeline.map((e) => ({ eventId: e.eventId, type: e.type, at: e.at.toISOString(), side: e.side, status: e.statusAfter, ...(e.note ? { note: e.note } : {}), ...(e.data ? { data: e.data } : {}) })),
+  };
+}
