@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import type { AppEnv, Deps } from '../../context';
+import { registerCaseEventRoutes } from './cases/events';
 import { registerGetMe } from './me/get-me';
 import { CLERK_SCHEME } from './schema';
 import { asAppError, rejectInvalid } from './validation';
@@ -25,6 +26,7 @@ export function createClerkApi(deps: Deps): OpenAPIHono<AppEnv> {
   registerGetMe(api, deps);
   registerListWindows(api, deps);
   registerGetWindow(api, deps);
+  registerCaseEventRoutes(api, deps);
 
   api.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',
