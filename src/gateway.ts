@@ -21,6 +21,7 @@ import type { CatalogReader } from './services/catalog/offered-items';
 import { createSealer, type Sealer } from './lib/sealed';
 import { AppError } from './lib/errors';
 import type { PartnerConfig } from './services/partners/schema';
+import { transferReceiptHandler } from './services/cases/intake/record-receipt';
 import { adapterFactory } from '../adapters/registry';
 import type { PartnerLink } from './context';
 
@@ -82,10 +83,13 @@ export async function createGateway(opts: GatewayOptions) {
     catalog: opts.catalog ?? emptyCatalog, sealer: opts.dataKey ? await createSealer(opts.dataKey) : noDataKey, partners: linkPartners(opts), clock: opts.clock, ids: opts.ids, logger: opts.logger,
   };
   const client = createFederationClient({ self, registry, fetch: opts.fetch, clock: opts.clock, ids: opts.ids, engine, evidence: deps.evidence });
+  const outbox = createOutbox({ ...opts.outbox, db, client, clock: opts.clock, ids: opts.ids, logger: opts.logger });
+  // A delivered §7.1 transfer: its receipt lands on the intake case in the delivery's transaction.
+  outbox.onDelivered(transferReceiptHandler(opts.clock));
   return {
     deps, registry, client, app: createApp(deps),
     /** Durable delivery (§5): enqueue in the caller's transaction; a worker loop (Node entry) delivers. */
-    outbox: createOutbox({ ...opts.outbox, db, client, clock: opts.clock, ids: opts.ids, logger: opts.logger }),
+    outbox,
     /** Periodic upkeep: drops replay pairs and idempotency answers past their keeping time. */
     async purge(): Promise<{ replay: number; idempotency: number }> {
       const now = new Date(opts.clock.now());

@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import type { AppEnv, Deps } from '../../context';
 import { registerCaseEventRoutes } from './cases/events';
+import { registerIntakeCaseRoutes } from './cases/intake';
 import { registerGetMe } from './me/get-me';
 import { CLERK_SCHEME } from './schema';
 import { asAppError, rejectInvalid } from './validation';
@@ -27,6 +28,7 @@ export function createClerkApi(deps: Deps): OpenAPIHono<AppEnv> {
   registerListWindows(api, deps);
   registerGetWindow(api, deps);
   registerCaseEventRoutes(api, deps);
+  registerIntakeCaseRoutes(api, deps);
 
   api.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',

@@ -1,0 +1,31 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv, Deps } from '../../../context';
+import { AppError } from '../../../lib/errors';
+import { findIntakeCase, listMaterials, toCaseView } from '../../../services/cases/intake/find-case';
+import { clerkAuth } from '../clerk-auth';
+import { CLERK_SECURITY, clerkProblems, invalidRequest, notFound, roleProblem } from '../schema';
+import { intakeCaseParams, intakeCaseSchema } from './schema';
+
+/** `GET /api/v1/cases/{ref}`: one intake case; another window's (or member's) is 404, never 403. */
+export function registerGetCase(api: OpenAPIHono<AppEnv>, deps: Deps) {
+  const route = createRoute({
+    method: 'get', path: '/api/v1/cases/{ref}', operationId: 'getCase', tags: ['cases'],
+    summary: 'One intake case with its materials (no content)', security: CLERK_SECURITY,
+    middleware: [clerkAuth(deps, { roles: ['intake', 'supervisor'] })] as const,
+    request: { params: intakeCaseParams },
+    responses: {
+      200: { description: 'the case', content: { 'application/json': { schema: intakeCaseSchema } } },
+      400: invalidRequest,
+      ...clerkProblems,
+      403: roleProblem,
+      404: { ...notFound, description: 'no such case at this clerk\'s window (`not_found`)' },
+    },
+  });
+  api.openapi(route, async (c) => {
+    const { ref } = c.req.valid('param');
+    const db = deps.database.db;
+    const row = await findIntakeCase(db, ref, c.get('clerk'));
+    if (!row) throw new AppError('not_found', `no case ${ref}`);
+    return c.json(toCaseView(row, await listMaterials(db, row.ref)), 200);
+  });
+}

@@ -1,0 +1,89 @@
+import { z } from '@hono/zod-openapi';
+import { MODES } from '../../../federation/registry/schema';
+import { CASE_REF } from '../../../services/cases/case-events';
+import { MATERIAL_MEDIA_TYPES } from '../../../services/cases/intake/types';
+import { CASE_STATUSES } from '../../../services/cases/state-machine';
+
+// Every schema here is made here, so `.openapi()` is safe on it; none is taken from services (zod 4 copies
+// methods onto a schema when it is made, and one made before @hono/zod-openapi was imported has none).
+const text = (max: number) => z.string().trim().min(1).max(max);
+const instant = z.iso.datetime({ offset: true });
+const status = z.enum(Object.keys(CASE_STATUSES) as [keyof typeof CASE_STATUSES, ...(keyof typeof CASE_STATUSES)[]]);
+const delivery = z.object({ method: z.enum(['window', 'post', 'electronic']), address: text(300).optional() }).strict()
+  .refine((d) => d.method !== 'post' || !!d.address, { message: 'an address is needed to deliver by post', path: ['address'] });
+
+export const intakeCaseParams = z.object({ ref: z.string().regex(CASE_REF, 'must be a case ref such as cs_Jx3o9cV2bq1mT8aQ') });
+
+export const newIntakeCaseSchema = z.object({
+  itemCode: z.string().min(1).max(64).openapi({ example: 'KS-GJJ-003' }),
+  mode: z.enum(MODES),
+  applicant: z.object({
+    kind: z.enum(['person', 'organization']),
+    name: text(100).openapi({ example: '李四' }),
+    idType: text(32).openapi({ example: 'resident_id' }),
+    idNumber: text(64).openapi({ description: 'sealed at rest; answers carry only applicantIdMasked' }),
+    phone: z.string().regex(/^[0-9+\- ]{5,20}$/, 'must be a phone number').optional().openapi({ description: 'sealed at rest; never answered' }),
+  }).strict(),
+  identityCheck: z.object({ method: text(64).openapi({ example: 'id_card_reader' }), result: text(64).openapi({ example: 'passed' }) }).strict(),
+  delivery,
+  consent: z.object({ dataSharing: z.literal(true, 'the applicant must have consented to data sharing'), at: instant }).strict(),
+  form: z.record(z.string(), z.unknown()).optional(),
+}).strict().openapi('NewIntakeCase', { description: 'A case taken in at this window; the window and clerk come from the token' });
+
+export const materialSchema = z.object({
+  position: z.number().int(),
+  requirement: z.string().openapi({ example: 'id-card' }),
+  name: z.string(),
+  mediaType: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+}).openapi('IntakeMaterial', { description: 'A material of a case, without its content' });
+
+export const newMaterialSchema = z.object({
+  requirement: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be one of the item's material ids").openapi({ example: 'id-card' }),
+  name: text(200).openapi({ example: '居民身份证' }),
+  mediaType: z.enum(MATERIAL_MEDIA_TYPES),
+  content: z.string().min(1).openapi({ description: 'base64, at most 10 MiB decoded' }),
+}).strict().openapi('NewIntakeMaterial');
+
+export const intakeCaseSchema = z.object({
+  ref: z.string().openapi({ example: 'cs_Jx3o9cV2bq1mT8aQ' }),
+  caseId: z.string().openapi({ example: 'gaoxin-20261128-0001' }),
+  itemCode: z.string(),
+  mode: z.string(),
+  state: status,
+  applicant: z.object({ kind: z.string(), name: z.string(), idType: z.string() }),
+  applicantIdMasked: z.string().openapi({ example: '370211********1234' }),
+  window: z.string(),
+  clerk: z.string(),
+  delivery: z.object({ method: z.string(), address: z.string().optional() }),
+  handlingMember: z.string().nullable(),
+  remoteRef: z.string().nullable().openapi({ description: "the handling member's caseRef, from its receipt" }),
+  receiptId: z.string().nullable(),
+  receivedAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  materials: z.array(materialSchema),
+}).openapi('IntakeCase', { description: 'An intake case; the ID number only masked, the phone never' });
+
+export const intakeCaseListSchema = z.array(intakeCaseSchema).openapi('IntakeCaseList');
+
+const missingSchema = z.object({
+  id: z.string(), name: z.string(), requirement: z.enum(['required', 'conditional']), condition: z.string().optional(),
+});
+
+export const completenessSchema = z.object({
+  complete: z.boolean(),
+  missing: z.array(missingSchema).openapi({ description: 'required materials the case lacks' }),
+  ifApplicable: z.array(missingSchema).openapi({ description: 'conditional materials the case lacks: needed if their condition applies' }),
+  notice: z.string().openapi({ example: '一次性告知：办理“购房提取住房公积金”尚缺以下材料：1. 居民身份证。' }),
+}).openapi('Completeness');
+
+export const transferRequestSchema = z.object({
+  to: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/).optional().openapi({ description: 'the handling member, when the registry lists several' }),
+}).strict().openapi('TransferRequest');
+
+export const transferAnswerSchema = z.object({
+  ref: z.string(), state: z.literal('transferring'), to: z.string(),
+  messageId: z.string().openapi({ example: 'ob_Jx3o9cV2bq1mT8aQ' }),
+}).openapi('TransferAnswer');

@@ -1,0 +1,62 @@
+import { and, eq, like, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client';
+import { cases } from '../../../db/schema/index';
+import { AppError, type FieldError } from '../../../lib/errors';
+import { maskIdNumber } from '../../../lib/logger';
+import type { ClerkIdentity } from '../../clerks/schema';
+import type { CatalogItem } from '../../catalog/item-schema';
+import { initialCaseState } from '../state-machine';
+import { toCaseView } from './find-case';
+import type { IntakeCaseView, IntakeCtx, NewIntakeCase } from './types';
+
+/** Until the transfer chooses the handling member (the column is NOT NULL and has no other "none"). */
+export const NO_HANDLING_MEMBER = '';
+const CHINA_OFFSET_MS = 8 * 3600_000;
+
+/**
+ * Takes in a case at the clerk's window: the item and mode checked against the catalog in force, the
+ * ID number and phone sealed, a case number `<member>-<yyyyMMdd>-<seq>` (the day in China Standard Time).
+ */
+export async function createIntakeCase({ ctx, input }: { ctx: IntakeCtx; input: { clerk: ClerkIdentity; body: NewIntakeCase } }): Promise<IntakeCaseView> {
+  const { clerk, body } = input;
+  const now = new Date(ctx.clock.now());
+  checkAgainstItem((await ctx.catalog.itemsInForce(now)).get(body.itemCode), body);
+  const { applicant } = body;
+  const row = {
+    ref: ctx.ids.make('cs'), role: 'intake', intakeMember: clerk.member, handlingMember: NO_HANDLING_MEMBER, intakeCaseId: '',
+    itemCode: body.itemCode, mode: body.mode, state: 'intake', stateDetail: initialCaseState('intake', body.delivery.method),
+    applicantKind: applicant.kind, applicantName: applicant.name, applicantIdType: applicant.idType,
+    applicantIdSealed: await ctx.sealer.seal(applicant.idNumber), applicantIdMasked: maskIdNumber(applicant.idNumber),
+    applicantPhoneSealed: applicant.phone ? await ctx.sealer.seal(applicant.phone) : null,
+    intake: { member: clerk.member, window: clerk.window, clerk: clerk.id, receivedAt: now.toISOString(), identityCheck: body.identityCheck },
+    form: body.form ?? null, delivery: body.delivery, consent: body.consent, materialsDigest: '', createdAt: now, updatedAt: now,
+  };
+  const day = new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10).replaceAll('-', '');
+  // Two windows may number a case at once: the unique (role, member, case id, ...) key makes the loser retry.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const intakeCaseId = await nextCaseId(ctx.db, clerk.member, day);
+    const [saved] = await ctx.db.insert(cases).values({ ...row, intakeCaseId }).onConflictDoNothing().returning();
+    if (saved) return toCaseView(saved, []);
+  }
+  throw new AppError('internal', 'could not number the case; try again');
+}
+
+function checkAgainstItem(item: CatalogItem | undefined, body: NewIntakeCase): void {
+  const errors: FieldError[] = [];
+  if (!item) errors.push({ path: 'itemCode', message: `${body.itemCode} is not in the catalog in force` });
+  else {
+    if (!item.modes.includes(body.mode)) errors.push({ path: 'mode', message: `${item.code} is not offered as ${body.mode} (it is ${item.modes.join(', ')})` });
+    if (!item.deliveryMethods.includes(body.delivery.method)) errors.push({ path: 'delivery.method', message: `${item.code} is not delivered by ${body.delivery.method}` });
+  }
+  // A joint case (多地联办) needs its step and joint id, which this operation does not take yet.
+  if (body.mode === 'joint') errors.push({ path: 'mode', message: 'joint cases are not taken in through this operation' });
+  if (errors.length) throw new AppError('invalid_request', `the case cannot be taken in: ${errors.length} problem${errors.length > 1 ? 's' : ''}`, { errors });
+}
+
+async function nextCaseId(db: Db, member: string, day: string): Promise<string> {
+  const prefix = `${member}-${day}-`;
+  const [last] = await db.select({ max: sql<string | null>`max(${cases.intakeCaseId})` }).from(cases)
+    .where(and(eq(cases.role, 'intake'), eq(cases.intakeMember, member), like(cases.intakeCaseId, `${prefix}%`)));
+  const seq = last?.max ? Number(last.max.slice(prefix.length)) + 1 : 1;
+  return `${prefix}${String(seq).padStart(4, '0')}`;
+}
