@@ -1,6 +1,5 @@
-import { customType, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
-
-const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+import { integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bytea } from './columns';
 
 /** The materials of a case, exactly as received (their sha256 checked on the way in). */
 export const caseMaterials = pgTable('case_materials', {

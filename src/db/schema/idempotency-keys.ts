@@ -1,6 +1,5 @@
-import { customType, integer, pgTable, primaryKey, text, timestamp, index } from 'drizzle-orm/pg-core';
-
-const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+import { integer, pgTable, primaryKey, text, timestamp, index } from 'drizzle-orm/pg-core';
+import { bytea } from './columns';
 
 /** The first answer to each (iss, Idempotency-Key) of §5, kept at least 7 days. */
 export const idempotencyKeys = pgTable('idempotency_keys', {
