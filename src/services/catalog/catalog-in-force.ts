@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, lte } from 'drizzle-orm';
+import { chinaDay } from '../calendar/china-day';
 import type { Db } from '../../db/client';
 import { catalogItems, catalogVersions } from '../../db/schema/index';
 import type { CatalogItem } from './item-schema';
@@ -14,13 +15,11 @@ export interface CatalogVersion {
   sourceSha256: string;
 }
 
-const CHINA_OFFSET_MS = 8 * 3600 * 1000;
-
 /**
  * The calendar day of an instant in China (UTC+8, no daylight saving): effective dates are announced as
  * Beijing dates, so a catalog effective 2025-07-01 is in force from 2025-06-30T16:00Z.
  */
-export const chinaDate = (at: Date): string => new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+export const chinaDate = (at: Date): string => chinaDay(at.getTime());
 
 /**
  * The version in force at `at` (an instant, or a `YYYY-MM-DD` day): the greatest `effective_from` on or

@@ -1,4 +1,5 @@
 import { and, eq, like, sql } from 'drizzle-orm';
+import { chinaDay } from '../../calendar/china-day';
 import type { Db } from '../../../db/client';
 import { cases } from '../../../db/schema/index';
 import { AppError, type FieldError } from '../../../lib/errors';
@@ -11,7 +12,6 @@ import type { IntakeCaseView, IntakeCtx, NewIntakeCase } from './types';
 
 /** Until the transfer chooses the handling member (the column is NOT NULL and has no other "none"). */
 export const NO_HANDLING_MEMBER = '';
-const CHINA_OFFSET_MS = 8 * 3600_000;
 
 /**
  * Takes in a case at the clerk's window: the item and mode checked against the catalog in force, the
@@ -31,7 +31,7 @@ export async function createIntakeCase({ ctx, input }: { ctx: IntakeCtx; input: 
     intake: { member: clerk.member, window: clerk.window, clerk: clerk.id, receivedAt: now.toISOString(), identityCheck: body.identityCheck },
     form: body.form ?? null, delivery: body.delivery, consent: body.consent, materialsDigest: '', createdAt: now, updatedAt: now,
   };
-  const day = new Date(now.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10).replaceAll('-', '');
+  const day = chinaDay(now.getTime()).replaceAll('-', '');
   // Two windows may number a case at once: the unique (role, member, case id, ...) key makes the loser retry.
   for (let attempt = 0; attempt < 5; attempt++) {
     const intakeCaseId = await nextCaseId(ctx.db, clerk.member, day);
