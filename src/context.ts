@@ -13,6 +13,7 @@ import type { Ids } from './lib/ids';
 import type { Logger } from './lib/logger';
 import type { Sealer } from './lib/sealed';
 import type { CatalogReader } from './services/catalog/offered-items';
+import type { WorkingCalendar } from './services/calendar/calendar';
 import type { ClerkIdentity } from './services/clerks/schema';
 import type { PartnerConfig } from './services/partners/schema';
 import type { PartnerAdapter } from '../adapters/types';
@@ -48,6 +49,8 @@ export interface Deps {
   sealer: Sealer;
   /** Partners by member id (partners/*.json), each with its adapter. */
   partners: ReadonlyMap<string, PartnerLink>;
+  /** Working days for deadlines (weekends, national holidays and 调休). */
+  calendar: WorkingCalendar;
   clock: Clock;
   ids: Ids;
   logger: Logger;

@@ -22,8 +22,11 @@ import { createSealer, type Sealer } from './lib/sealed';
 import { AppError } from './lib/errors';
 import type { PartnerConfig } from './services/partners/schema';
 import { transferReceiptHandler } from './services/cases/intake/record-receipt';
+import { caseCtxOf } from './services/cases/case-ctx';
 import { adapterFactory } from '../adapters/registry';
 import type { PartnerLink } from './context';
+import type { WorkingCalendar } from './services/calendar/calendar';
+import { nationalCalendar } from './services/calendar/national';
 
 const emptyCatalog: CatalogReader = { itemsInForce: async () => new Map() };
 
@@ -62,6 +65,8 @@ export interface GatewayOptions {
   secret?: (name: string) => string | undefined;
   /** The evidence log; default the gateway's database. */
   evidence?: EvidenceLog;
+  /** Working days for deadlines; default the national calendar (partners/calendar/national.json). */
+  calendar?: WorkingCalendar;
 }
 
 /** Assembles one member gateway from its ports; shared by the Node and Workers entries and the tests. */
@@ -80,12 +85,12 @@ export async function createGateway(opts: GatewayOptions) {
     evidence: opts.evidence ?? dbEvidenceLog({ db, engine, clock: opts.clock, registrySeq: () => registry.current()?.seq ?? null, logger: opts.logger.child({ component: 'evidence' }) }),
     replay: new ReplayGuard(db), idempotency: new IdempotencyStore(db),
     policy: opts.policy ?? blockListPolicy(opts.blockedMembers ?? []),
-    catalog: opts.catalog ?? emptyCatalog, sealer: opts.dataKey ? await createSealer(opts.dataKey) : noDataKey, partners: linkPartners(opts), clock: opts.clock, ids: opts.ids, logger: opts.logger,
+    catalog: opts.catalog ?? emptyCatalog, sealer: opts.dataKey ? await createSealer(opts.dataKey) : noDataKey, partners: linkPartners(opts), calendar: opts.calendar ?? nationalCalendar(), clock: opts.clock, ids: opts.ids, logger: opts.logger,
   };
   const client = createFederationClient({ self, registry, fetch: opts.fetch, clock: opts.clock, ids: opts.ids, engine, evidence: deps.evidence });
   const outbox = createOutbox({ ...opts.outbox, db, client, clock: opts.clock, ids: opts.ids, logger: opts.logger });
   // A delivered §7.1 transfer: its receipt lands on the intake case in the delivery's transaction.
-  outbox.onDelivered(transferReceiptHandler(opts.clock));
+  outbox.onDelivered(transferReceiptHandler(caseCtxOf(deps)));
   return {
     deps, registry, client, app: createApp(deps),
     /** Durable delivery (§5): enqueue in the caller's transaction; a worker loop (Node entry) delivers. */

@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
 
 /**
  * A cross-province case as one member holds it: `role` intake (taken at our window) or handling (sent
@@ -9,7 +9,8 @@ export const cases = pgTable('cases', {
   ref: text().primaryKey(),
   role: text().notNull(),
   intakeMember: text().notNull(),
-  handlingMember: text().notNull(),
+  /** Null on the intake side until the transfer chooses the handling member. */
+  handlingMember: text(),
   /** The intake member's own case number (§7.1 `caseId`). */
   intakeCaseId: text().notNull(),
   itemCode: text().notNull(),
@@ -17,6 +18,10 @@ export const cases = pgTable('cases', {
   /** Joint handling (多地联办): this member's step and the joint case it belongs to. */
   step: text(),
   jointId: text(),
+  /** Joint handling, intake side: the joint case (mode joint, with `jointPlan`) this step's transfer belongs to. */
+  parentRef: text(),
+  /** Joint handling, intake side, on the joint case: its steps `[{id, member, dependsOn[]}]` (services/cases/joint-plan.ts). */
+  jointPlan: jsonb(),
   state: text().notNull(),
   /** The state machine's view of the case (services/cases/state-machine.ts CaseState). */
   stateDetail: jsonb(),
@@ -32,8 +37,21 @@ export const cases = pgTable('cases', {
   form: jsonb(),
   delivery: jsonb().notNull(),
   consent: jsonb().notNull(),
-  materialsDigest: text().notNull(),
+  /** §7.1 `materialsDigest`; null until the case is transferred. */
+  materialsDigest: text(),
   receiptId: text(),
+  /** Handling side with a back office (partners/<self>.json): its id for the case, and the last state it reported. */
+  partnerRef: text(),
+  partnerState: text(),
+  /** When the back-office worker next submits (no partnerRef yet) or polls the case; null: nothing to do. */
+  partnerNextAt: timestamp({ withTimezone: true, mode: 'date' }),
+  partnerAttempts: integer().notNull().default(0),
+  partnerError: text(),
+  /** Clocks (services/calendar/sla.ts): the current hop's SLA and the item's promised deadline; pauses while 补正. */
+  hopStartedAt: timestamp({ withTimezone: true, mode: 'date' }),
+  hopDueAt: timestamp({ withTimezone: true, mode: 'date' }),
+  deadlineAt: timestamp({ withTimezone: true, mode: 'date' }),
+  pauses: jsonb(),
   receivedAt: timestamp({ withTimezone: true, mode: 'date' }),
   createdAt: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
   updatedAt: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
@@ -42,4 +60,7 @@ export const cases = pgTable('cases', {
   unique('cases_transfer_uq').on(t.role, t.intakeMember, t.intakeCaseId, t.handlingMember, t.step).nullsNotDistinct(),
   index('cases_state_idx').on(t.state),
   index('cases_item_idx').on(t.itemCode),
+  index('cases_partner_due_idx').on(t.partnerNextAt),
+  index('cases_hop_due_idx').on(t.hopDueAt),
+  index('cases_parent_idx').on(t.parentRef),
 ]);

@@ -9,3 +9,4 @@ export { clerks } from './clerks';
 export { cases } from './cases';
 export { caseMaterials } from './case-materials';
 export { caseEvents } from './case-events';
+export { caseShipments, shipmentEvents } from './case-shipments';

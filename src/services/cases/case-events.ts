@@ -1,14 +1,13 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { caseEvents, caseMaterials, cases } from '../../db/schema/index';
-import type { JwsEngine } from '../../federation/engine';
-import type { Clock } from '../../lib/clock';
+import { caseEvents, cases } from '../../db/schema/index';
 import { hex, utf8 } from '../../lib/encoding';
 import { AppError } from '../../lib/errors';
-import type { Ids } from '../../lib/ids';
+import type { CaseCtx } from './case-ctx';
 import type { CaseEvent, Side } from './events-schema';
 import { checkMaterials } from './receive-transfer';
-import { applyEvent, initialCaseState, type CaseState, type CaseStatus } from './state-machine';
+import { recordTransition } from './record-transition';
+import type { CaseStatus } from './state-machine';
 
 export const CASE_REF = /^cs_[A-Za-z0-9_-]{16}$/;
 
@@ -27,22 +26,12 @@ export async function findVisibleCase(db: Db, ref: string, member: string): Prom
   return intake ? { row: intake, senderSide: 'handling' } : null;
 }
 
-const stateOf = (row: CaseRow): CaseState =>
-  (row.stateDetail as CaseState | null) ?? initialCaseState(row.role as Side, (row.delivery as { method?: CaseState['delivery'] }).method);
-
-export interface EventCtx {
-  db: Db;
-  engine: JwsEngine;
-  clock: Clock;
-  ids: Ids;
-}
-
 /**
  * §7.2: applies an event from the other side under the case's row lock. The same eventId with the same
  * content answers the status it led to; with other content, 409 idempotency_conflict; a wrong side 403;
  * a type the case's state does not allow 409 invalid_transition.
  */
-export async function receiveCaseEvent({ ctx, input }: { ctx: EventCtx; input: { from: string; ref: string; event: CaseEvent } }): Promise<{ eventId: string; status: CaseStatus }> {
+export async function receiveCaseEvent({ ctx, input }: { ctx: CaseCtx; input: { from: string; ref: string; event: CaseEvent } }): Promise<{ eventId: string; status: CaseStatus }> {
   const visible = await findVisibleCase(ctx.db, input.ref, input.from);
   if (!visible) throw new AppError('not_found', `no case ${input.ref}`);
   const { event } = input;
@@ -55,22 +44,8 @@ export async function receiveCaseEvent({ ctx, input }: { ctx: EventCtx; input: {
       if (seen.contentHash !== contentHash) throw new AppError('idempotency_conflict', `event ${event.eventId} was already received with other content`);
       return { eventId: event.eventId, status: seen.statusAfter as CaseStatus };
     }
-    const result = applyEvent(stateOf(row!), event, visible.senderSide);
-    if (!result.ok) throw new AppError(result.code, result.reason);
-    const now = new Date(ctx.clock.now());
-    await tx.insert(caseEvents).values({
-      id: ctx.ids.make('ev'), caseRef: row!.ref, eventId: event.eventId, type: event.type, at: new Date(event.at), note: event.note ?? null,
-      data: event.type === 'supplement_provided' ? { materials: event.data.materials.map(({ content: _content, ...m }) => m) } : (event.data ?? null),
-      side: visible.senderSide, sender: input.from, contentHash, statusAfter: result.state.status, recordedAt: now,
-    });
-    await tx.update(cases).set({ state: result.state.status, stateDetail: result.state, updatedAt: now }).where(eq(cases.ref, row!.ref));
-    if (supplements.length && event.type === 'supplement_provided') {
-      const [{ next }] = (await tx.select({ next: sql<number>`coalesce(max(${caseMaterials.position}) + 1, 0)` }).from(caseMaterials).where(eq(caseMaterials.caseRef, row!.ref))) as [{ next: number }];
-      await tx.insert(caseMaterials).values(event.data.materials.map((m, i) => ({
-        caseRef: row!.ref, position: Number(next) + i, requirement: m.requirement, name: m.name, mediaType: m.mediaType, size: m.size, sha256: m.sha256, content: supplements[i]!,
-      })));
-    }
-    return { eventId: event.eventId, status: result.state.status };
+    const done = await recordTransition(tx, ctx, { row: row!, event, side: visible.senderSide, sender: input.from, contentHash, supplements });
+    return { eventId: done.eventId, status: done.status };
   });
 }
 

@@ -4,7 +4,7 @@ import { createIntakeCase } from '../../../services/cases/intake/create-case';
 import type { NewIntakeCase } from '../../../services/cases/intake/types';
 import { clerkAuth } from '../clerk-auth';
 import { CLERK_SECURITY, clerkProblems, invalidRequest, roleProblem } from '../schema';
-import { intakeCtx } from './intake-ctx';
+import { caseCtxOf } from '../../../services/cases/case-ctx';
 import { intakeCaseSchema, newIntakeCaseSchema } from './schema';
 
 /** `POST /api/v1/cases`: an intake clerk takes in a case at the window. */
@@ -22,7 +22,7 @@ export function registerCreateCase(api: OpenAPIHono<AppEnv>, deps: Deps) {
     },
   });
   api.openapi(route, async (c) => {
-    const view = await createIntakeCase({ ctx: intakeCtx(deps), input: { clerk: c.get('clerk'), body: c.req.valid('json') as NewIntakeCase } });
+    const view = await createIntakeCase({ ctx: caseCtxOf(deps), input: { clerk: c.get('clerk'), body: c.req.valid('json') as NewIntakeCase } });
     return c.json(view, 201);
   });
 }

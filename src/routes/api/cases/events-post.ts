@@ -6,6 +6,7 @@ import { MAX_TRANSFER_BYTES } from '../../../services/cases/transfer-schema';
 import { clerkAuth } from '../clerk-auth';
 import { CLERK_SECURITY, clerkProblems, invalidRequest, notFound, roleProblem } from '../schema';
 import { caseParams, clerkEventAnswerSchema, clerkEventSchema } from './events-schema';
+import { caseCtxOf } from '../../../services/cases/case-ctx';
 
 /** `POST /api/v1/cases/{ref}/events`: a clerk of this member moves a case; the event goes to the other side. */
 export function registerPostCaseEvent(api: OpenAPIHono<AppEnv>, deps: Deps) {
@@ -26,7 +27,7 @@ export function registerPostCaseEvent(api: OpenAPIHono<AppEnv>, deps: Deps) {
   api.openapi(route, async (c) => {
     const { ref } = c.req.valid('param');
     const answer = await postClerkEvent({
-      ctx: { db: deps.database.db, engine: deps.engine, clock: deps.clock, ids: deps.ids },
+      ctx: caseCtxOf(deps),
       input: { clerk: c.get('clerk'), ref, body: c.req.valid('json') as ClerkEventBody },
     });
     return c.json(answer, 200);

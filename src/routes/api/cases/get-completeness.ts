@@ -3,7 +3,7 @@ import type { AppEnv, Deps } from '../../../context';
 import { caseCompleteness } from '../../../services/cases/intake/completeness';
 import { clerkAuth } from '../clerk-auth';
 import { CLERK_SECURITY, clerkProblems, invalidRequest, notFound, roleProblem } from '../schema';
-import { intakeCtx } from './intake-ctx';
+import { caseCtxOf } from '../../../services/cases/case-ctx';
 import { completenessSchema, intakeCaseParams } from './schema';
 
 /** `GET /api/v1/cases/{ref}/completeness`: what the case still lacks, as one 一次性告知 notice. */
@@ -24,6 +24,6 @@ export function registerGetCompleteness(api: OpenAPIHono<AppEnv>, deps: Deps) {
   });
   api.openapi(route, async (c) => {
     const { ref } = c.req.valid('param');
-    return c.json(await caseCompleteness({ ctx: intakeCtx(deps), input: { clerk: c.get('clerk'), ref } }), 200);
+    return c.json(await caseCompleteness({ ctx: caseCtxOf(deps), input: { clerk: c.get('clerk'), ref } }), 200);
   });
 }

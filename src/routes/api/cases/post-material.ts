@@ -7,7 +7,7 @@ import type { NewMaterial } from '../../../services/cases/intake/types';
 import { MAX_MATERIAL_BYTES } from '../../../services/cases/transfer-schema';
 import { clerkAuth } from '../clerk-auth';
 import { CLERK_SECURITY, clerkProblems, invalidRequest, notFound, roleProblem } from '../schema';
-import { intakeCtx } from './intake-ctx';
+import { caseCtxOf } from '../../../services/cases/case-ctx';
 import { intakeCaseParams, materialSchema, newMaterialSchema } from './schema';
 
 /** 10 MiB as base64, and room for the other fields. */
@@ -35,7 +35,7 @@ export function registerPostMaterial(api: OpenAPIHono<AppEnv>, deps: Deps) {
   });
   api.openapi(route, async (c) => {
     const { ref } = c.req.valid('param');
-    const material = await addMaterial({ ctx: intakeCtx(deps), input: { clerk: c.get('clerk'), ref, material: c.req.valid('json') as NewMaterial } });
+    const material = await addMaterial({ ctx: caseCtxOf(deps), input: { clerk: c.get('clerk'), ref, material: c.req.valid('json') as NewMaterial } });
     return c.json(material, 201);
   });
 }

@@ -3,7 +3,7 @@ import type { AppEnv, Deps } from '../../../context';
 import { transferIntakeCase } from '../../../services/cases/intake/transfer-case';
 import { clerkAuth } from '../clerk-auth';
 import { CLERK_SECURITY, clerkProblems, invalidRequest, notFound, roleProblem } from '../schema';
-import { intakeCtx } from './intake-ctx';
+import { caseCtxOf } from '../../../services/cases/case-ctx';
 import { intakeCaseParams, transferAnswerSchema, transferRequestSchema } from './schema';
 
 /** `POST /api/v1/cases/{ref}/transfer`: sends a complete case to its handling member (§7.1, via the outbox). */
@@ -26,7 +26,7 @@ export function registerTransferCase(api: OpenAPIHono<AppEnv>, deps: Deps) {
   api.openapi(route, async (c) => {
     const { ref } = c.req.valid('param');
     const { to } = (c.req.valid('json') ?? {}) as { to?: string };
-    const answer = await transferIntakeCase({ ctx: intakeCtx(deps), input: { clerk: c.get('clerk'), ref, ...(to ? { to } : {}) } });
+    const answer = await transferIntakeCase({ ctx: caseCtxOf(deps), input: { clerk: c.get('clerk'), ref, ...(to ? { to } : {}) } });
     return c.json(answer, 202);
   });
 }

@@ -6,6 +6,7 @@ import { MAX_TRANSFER_BYTES } from '../../../services/cases/transfer-schema';
 import { parseBody } from '../../middleware/body';
 import { idempotent } from '../../middleware/idempotent';
 import { signed } from '../../middleware/signed';
+import { caseCtxOf } from '../../../services/cases/case-ctx';
 
 /** `POST /federation/v1/cases/{ref}/events` (§7.2): an event from the other side of a case. */
 export function registerCaseEvents(app: Hono<AppEnv>, deps: Deps) {
@@ -13,7 +14,7 @@ export function registerCaseEvents(app: Hono<AppEnv>, deps: Deps) {
     const event = parseBody(caseEventSchema, c.get('rawBody'), c.req.header('content-type') ?? null);
     const ref = c.req.param('ref');
     const result = await receiveCaseEvent({
-      ctx: { db: deps.database.db, engine: deps.engine, clock: deps.clock, ids: deps.ids },
+      ctx: caseCtxOf(deps),
       input: { from: c.get('peer').memberId, ref, event },
     });
     c.set('caseRef', ref);

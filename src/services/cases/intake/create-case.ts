@@ -10,9 +10,6 @@ import { initialCaseState } from '../state-machine';
 import { toCaseView } from './find-case';
 import type { IntakeCaseView, IntakeCtx, NewIntakeCase } from './types';
 
-/** Until the transfer chooses the handling member (the column is NOT NULL and has no other "none"). */
-export const NO_HANDLING_MEMBER = '';
-
 /**
  * Takes in a case at the clerk's window: the item and mode checked against the catalog in force, the
  * ID number and phone sealed, a case number `<member>-<yyyyMMdd>-<seq>` (the day in China Standard Time).
@@ -23,13 +20,13 @@ export async function createIntakeCase({ ctx, input }: { ctx: IntakeCtx; input: 
   checkAgainstItem((await ctx.catalog.itemsInForce(now)).get(body.itemCode), body);
   const { applicant } = body;
   const row = {
-    ref: ctx.ids.make('cs'), role: 'intake', intakeMember: clerk.member, handlingMember: NO_HANDLING_MEMBER, intakeCaseId: '',
+    ref: ctx.ids.make('cs'), role: 'intake', intakeMember: clerk.member, handlingMember: null, intakeCaseId: '',
     itemCode: body.itemCode, mode: body.mode, state: 'intake', stateDetail: initialCaseState('intake', body.delivery.method),
     applicantKind: applicant.kind, applicantName: applicant.name, applicantIdType: applicant.idType,
     applicantIdSealed: await ctx.sealer.seal(applicant.idNumber), applicantIdMasked: maskIdNumber(applicant.idNumber),
     applicantPhoneSealed: applicant.phone ? await ctx.sealer.seal(applicant.phone) : null,
     intake: { member: clerk.member, window: clerk.window, clerk: clerk.id, receivedAt: now.toISOString(), identityCheck: body.identityCheck },
-    form: body.form ?? null, delivery: body.delivery, consent: body.consent, materialsDigest: '', createdAt: now, updatedAt: now,
+    form: body.form ?? null, delivery: body.delivery, consent: body.consent, materialsDigest: null, createdAt: now, updatedAt: now,
   };
   const day = chinaDay(now.getTime()).replaceAll('-', '');
   // Two windows may number a case at once: the unique (role, member, case id, ...) key makes the loser retry.

@@ -4,7 +4,8 @@ import type { Db } from '../../../db/client';
 import { cases } from '../../../db/schema/index';
 import type { SignedAnswer } from '../../../federation/client';
 import type { OutboxMessage } from '../../../federation/outbox/enqueue';
-import type { Clock } from '../../../lib/clock';
+import { afterTransition } from '../after-transition';
+import type { CaseCtx } from '../case-ctx';
 import { fromUtf8 } from '../../../lib/encoding';
 import { applyEvent, type CaseState } from '../state-machine';
 import { TRANSFER_KIND } from './transfer-case';
@@ -23,7 +24,7 @@ const receiptSchema = z.object({
  * intake case (the handling member's caseRef becomes the `{ref}` of §7.2) and applies transfer_received.
  * A receipt that does not parse throws, so the delivery rolls back and is tried again.
  */
-export const transferReceiptHandler = (clock: Clock) => async (message: OutboxMessage, answer: SignedAnswer, tx: Db): Promise<void> => {
+export const transferReceiptHandler = (ctx: CaseCtx) => async (message: OutboxMessage, answer: SignedAnswer, tx: Db): Promise<void> => {
   if (message.kind !== TRANSFER_KIND || !message.caseRef) return;
   const receipt = receiptSchema.parse(JSON.parse(fromUtf8(answer.body)));
   const [row] = await tx.select().from(cases).where(and(eq(cases.ref, message.caseRef), eq(cases.role, 'intake'))).for('update');
@@ -31,7 +32,9 @@ export const transferReceiptHandler = (clock: Clock) => async (message: OutboxMe
   const step = applyEvent(row.stateDetail as CaseState, { type: 'transfer_received' }, 'handling');
   // A case withdrawn while its transfer was on the way keeps its status; the receipt is still kept.
   const moved = step.ok ? { state: step.state.status, stateDetail: step.state } : {};
+  const now = new Date(ctx.clock.now());
   await tx.update(cases).set({
-    ...moved, remoteRef: receipt.caseRef, receiptId: receipt.receiptId, receivedAt: new Date(receipt.receivedAt), updatedAt: new Date(clock.now()),
+    ...moved, remoteRef: receipt.caseRef, receiptId: receipt.receiptId, receivedAt: new Date(receipt.receivedAt), updatedAt: now,
   }).where(eq(cases.ref, row.ref));
+  if (step.ok) await afterTransition(tx, ctx, { row: { ...row, remoteRef: receipt.caseRef }, event: { type: 'transfer_received' }, before: row.stateDetail as CaseState, after: step.state, at: now });
 };

@@ -7,6 +7,8 @@ import { AppError } from '../../../lib/errors';
 import type { ClerkIdentity } from '../../clerks/schema';
 import { applyEvent, type CaseState } from '../state-machine';
 import { MAX_TRANSFER_BYTES, transferSchema, type TransferBody } from '../transfer-schema';
+import { afterTransition } from '../after-transition';
+import type { CaseCtx } from '../case-ctx';
 import { completenessOf } from './completeness';
 import { findIntakeCase } from './find-case';
 import { itemOf } from './materials';
@@ -26,7 +28,7 @@ export interface TransferAnswer {
  * lock: completeness (409 with what is missing), the transfer_sent step, and the §7.1 message in the
  * outbox, so the case is `transferring` exactly when its transfer is queued.
  */
-export async function transferIntakeCase({ ctx, input }: { ctx: IntakeCtx; input: { clerk: ClerkIdentity; ref: string; to?: string } }): Promise<TransferAnswer> {
+export async function transferIntakeCase({ ctx, input }: { ctx: CaseCtx; input: { clerk: ClerkIdentity; ref: string; to?: string } }): Promise<TransferAnswer> {
   const found = await findIntakeCase(ctx.db, input.ref, input.clerk);
   if (!found) throw new AppError('not_found', `no case ${input.ref}`);
   // The catalog is read outside the transaction: it may sit on another connection (PGlite has one).
@@ -48,8 +50,10 @@ export async function transferIntakeCase({ ctx, input }: { ctx: IntakeCtx; input
     if (bytes.byteLength > MAX_TRANSFER_BYTES) throw new AppError('payload_too_large', 'the materials together are over 32 MiB, the most one transfer carries');
     const materialsDigest = hex(await ctx.engine.sha256(utf8(materials.map((m) => m.sha256).join('\n'))));
     const message = await enqueueMessage(tx, { kind: TRANSFER_KIND, caseRef: row.ref, to, method: 'POST', path: '/federation/v1/cases', body: bytes }, ctx);
-    await tx.update(cases).set({ state: step.state.status, stateDetail: step.state, handlingMember: to, materialsDigest, updatedAt: new Date(ctx.clock.now()) })
+    const now = new Date(ctx.clock.now());
+    await tx.update(cases).set({ state: step.state.status, stateDetail: step.state, handlingMember: to, materialsDigest, updatedAt: now })
       .where(eq(cases.ref, row.ref));
+    await afterTransition(tx, ctx, { row: { ...row, handlingMember: to }, event: { type: 'transfer_sent' }, before: row.stateDetail as CaseState, after: step.state, at: now });
     return { ref: row.ref, state: 'transferring', to, messageId: message.id };
   });
 }
