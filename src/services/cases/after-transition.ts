@@ -1,5 +1,8 @@
 import type { Db } from '../../db/client';
+import { backOfficeAfterTransition } from './backoffice/after-transition';
 import type { CaseCtx } from './case-ctx';
+import { updateClocks } from './clocks';
+import { advanceJoint } from './joint/advance';
 import type { CaseEvent } from './events-schema';
 import type { CaseRow } from './intake/types';
 import type { CaseState } from './state-machine';
@@ -14,7 +17,11 @@ export interface TransitionFacts {
 }
 
 /**
- * What follows a case's every transition, in its transaction: today nothing beyond the timeline; the
- * clocks (SLA per hop, the item's deadline) and joint steps hook in here.
+ * What follows a case's every transition, in its transaction: the clocks (SLA per hop, the item's
+ * deadline), the back office of a handling case, and the joint case a step belongs to.
  */
-export async function afterTransition(_tx: Db, _ctx: CaseCtx, _facts: TransitionFacts): Promise<void> {}
+export async function afterTransition(tx: Db, ctx: CaseCtx, facts: TransitionFacts): Promise<void> {
+  await updateClocks(tx, ctx, facts);
+  await backOfficeAfterTransition(tx, ctx, facts);
+  await advanceJoint(tx, ctx, facts);
+}
