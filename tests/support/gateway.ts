@@ -7,6 +7,9 @@ import { randomIds } from '../../src/lib/ids';
 import { silentLogger, type Logger } from '../../src/lib/logger';
 import type { FetchLike } from '../../src/lib/http';
 import type { TestAlliance } from './alliance';
+import type { PartnerConfig } from '../../src/services/partners/schema';
+import type { WorkingCalendar } from '../../src/services/calendar/calendar';
+import type { OutboxSettings } from '../../src/federation/outbox/outbox';
 
 export interface TestGatewayOptions {
   alliance: TestAlliance;
@@ -23,6 +26,13 @@ export interface TestGatewayOptions {
   catalog?: CatalogReader;
   /** Seals personal data; a random key when not given. */
   dataKey?: Uint8Array;
+  /** Validated partner files; the one named like the member is its own back office. */
+  partners?: PartnerConfig[];
+  /** Secrets by environment variable name, for the partners' adapters. */
+  secrets?: Record<string, string>;
+  calendar?: WorkingCalendar;
+  /** The outbox's retry policy, circuit and lease. */
+  outbox?: OutboxSettings;
 }
 
 /** One member gateway in this process, on the given database, registry loaded. */
@@ -34,6 +44,7 @@ export async function startTestGateway(o: TestGatewayOptions): Promise<Gateway> 
     registrySource: async () => o.registry(), database: o.database,
     fetch: o.fetch ?? (() => Promise.reject(new Error('no network in this test'))),
     clock: o.clock, ids: randomIds, logger: o.logger ?? silentLogger, blockedMembers: o.blockedMembers, engine: o.engine, catalog: o.catalog, dataKey: o.dataKey ?? crypto.getRandomValues(new Uint8Array(32)),
+    partners: o.partners, secret: (name) => o.secrets?.[name], calendar: o.calendar, outbox: o.outbox,
   });
   const r = await gateway.registry.start();
   if (r.seq === null) throw new Error(`test gateway ${o.memberId} has no registry: ${r.reason}`);
