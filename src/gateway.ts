@@ -80,15 +80,17 @@ export async function createGateway(opts: GatewayOptions) {
     anchors: opts.anchors, source: opts.registrySource, repository: dbSnapshotRepository(db),
     clock: opts.clock, logger: opts.logger.child({ component: 'registry' }),
   });
+  // Personal data at rest (case rows, transfer bodies in the outbox, evidence bodies) is sealed with the data key.
+  const sealer = opts.dataKey ? await createSealer(opts.dataKey) : undefined;
   const deps: Deps = {
     self, database: opts.database, registry, engine,
-    evidence: opts.evidence ?? dbEvidenceLog({ db, engine, clock: opts.clock, registrySeq: () => registry.current()?.seq ?? null, logger: opts.logger.child({ component: 'evidence' }) }),
+    evidence: opts.evidence ?? dbEvidenceLog({ db, engine, clock: opts.clock, sealer, registrySeq: () => registry.current()?.seq ?? null, logger: opts.logger.child({ component: 'evidence' }) }),
     replay: new ReplayGuard(db), idempotency: new IdempotencyStore(db),
     policy: opts.policy ?? blockListPolicy(opts.blockedMembers ?? []),
-    catalog: opts.catalog ?? emptyCatalog, sealer: opts.dataKey ? await createSealer(opts.dataKey) : noDataKey, partners: linkPartners(opts), calendar: opts.calendar ?? nationalCalendar(), clock: opts.clock, ids: opts.ids, logger: opts.logger,
+    catalog: opts.catalog ?? emptyCatalog, sealer: sealer ?? noDataKey, partners: linkPartners(opts), calendar: opts.calendar ?? nationalCalendar(), clock: opts.clock, ids: opts.ids, logger: opts.logger,
   };
   const client = createFederationClient({ self, registry, fetch: opts.fetch, clock: opts.clock, ids: opts.ids, engine, evidence: deps.evidence });
-  const outbox = createOutbox({ ...opts.outbox, db, client, clock: opts.clock, ids: opts.ids, logger: opts.logger });
+  const outbox = createOutbox({ ...opts.outbox, db, client, clock: opts.clock, ids: opts.ids, logger: opts.logger, sealer: deps.sealer });
   // A delivered §7.1 transfer: its receipt lands on the intake case in the delivery's transaction.
   outbox.onDelivered(transferReceiptHandler(caseCtxOf(deps)));
   return {

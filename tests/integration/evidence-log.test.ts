@@ -45,9 +45,9 @@ afterAll(async () => {
 
 const rows = (database: Database) => database.db.select().from(evidenceRecords).orderBy(asc(evidenceRecords.seq));
 
-async function audit(database: Database, self: string) {
+async function audit(database: Database, self: string, open?: (sealed: string) => Promise<string>) {
   const keys = await verifySnapshots(await storedSnapshots(database.db), alliance.anchors, now());
-  return verifyChain(readChain(database.db), { keys, engine: defaultEngine, self });
+  return verifyChain(readChain(database.db), { keys, engine: defaultEngine, self, open });
 }
 
 describe('the evidence of a signed exchange between two gateways', () => {
@@ -62,16 +62,23 @@ describe('the evidence of a signed exchange between two gateways', () => {
     expect(received[0]!.token).toBe(sent[0]!.token);
     expect(received[1]!.token).toBe(sent[1]!.token);
     expect(sent[1]!.token).toBe(answer.responseToken);
-    expect(received[0]!.body).toBe(Buffer.from(JSON.stringify({ hello: 'beta' })).toString('base64'));
-    expect(Buffer.from(received[1]!.body!, 'base64').equals(Buffer.from(answer.body))).toBe(true);
+    // Bodies are sealed at rest with the member's data key (a transfer carries an ID number).
+    expect(received[0]!.body).toMatch(/^v1\./);
+    expect(received[0]!.body).not.toContain(Buffer.from(JSON.stringify({ hello: 'beta' })).toString('base64'));
+    expect(await beta.deps.sealer.open(received[0]!.body!)).toBe(Buffer.from(JSON.stringify({ hello: 'beta' })).toString('base64'));
+    expect(Buffer.from(await beta.deps.sealer.open(received[1]!.body!), 'base64').equals(Buffer.from(answer.body))).toBe(true);
+    await expect(alpha.deps.sealer.open(received[0]!.body!)).rejects.toThrow();
     for (const r of [...sent, ...received]) {
       expect(r).toMatchObject({ method: 'POST', path: '/federation/v1/ping', registrySeq: '1' });
       expect(r.hash).toMatch(/^[0-9a-f]{64}$/);
     }
     expect([sent[0]!.prevHash, sent[1]!.prevHash]).toEqual([GENESIS_HASH, sent[0]!.hash]);
     expect([received[0]!.prevHash, received[1]!.prevHash]).toEqual([GENESIS_HASH, received[0]!.hash]);
-    expect(await audit(alpha.deps.database, 'alpha')).toMatchObject({ verified: 2, firstBad: null });
+    expect(await audit(alpha.deps.database, 'alpha', alpha.deps.sealer.open)).toMatchObject({ verified: 2, firstBad: null });
+    expect(await audit(beta.deps.database, 'beta', beta.deps.sealer.open)).toMatchObject({ verified: 2, firstBad: null });
+    // Without the key the bodies go unchecked but the chain and signatures still verify; with another key, a sealed body is named.
     expect(await audit(beta.deps.database, 'beta')).toMatchObject({ verified: 2, firstBad: null });
+    expect(await audit(beta.deps.database, 'beta', alpha.deps.sealer.open)).toMatchObject({ firstBad: { problem: expect.stringMatching(/sealed/) } });
   });
 
   it('keeps a signed refusal too (a verified non-2xx answer), but nothing for a request refused before it verified', async () => {

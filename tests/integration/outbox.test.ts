@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import type { Database } from '../../src/db/client';
-import { idempotencyKeys, outboxMessages } from '../../src/db/schema/index';
+import { evidenceRecords, idempotencyKeys, outboxMessages } from '../../src/db/schema/index';
 import { startOutboxWorker } from '../../src/entry/node/outbox-worker';
 import { createOutbox, type OutboxSettings } from '../../src/federation/outbox/outbox';
 import type { OutboxMessage } from '../../src/federation/outbox/enqueue';
@@ -125,6 +126,26 @@ describe('enqueue', () => {
     expect(m.idempotencyKey).toBe('my-key-1');
     await expect(alpha.outbox.enqueue(dbA.database.db, { ...PING, to: 'Not A Member' })).rejects.toThrow(/not a member id/);
     await expect(alpha.outbox.enqueue(dbA.database.db, { ...PING, idempotencyKey: 'x'.repeat(129) })).rejects.toThrow(/idempotencyKey/);
+  });
+});
+
+describe('personal data', () => {
+  it('a personal body is sealed at rest, opened only to be sent: the receiver gets the exact bytes', async () => {
+    const plain = JSON.stringify({ applicant: { idNumber: '370211199202021234' } });
+    const m = await alpha.outbox.enqueue(dbA.database.db, { ...PING, body: JSON.parse(plain) as object, personal: true });
+    const stored = await row(m.id);
+    expect(stored.bodySealed).toBe(true);
+    expect(Buffer.from(stored.body).toString('utf8')).not.toContain('370211199202021234');
+    expect(Buffer.from(stored.body).toString('utf8')).not.toContain(Buffer.from(plain).toString('base64'));
+    expect(await alpha.outbox.runOnce()).toEqual(['delivered']);
+    const [sent] = await dbA.database.db.select().from(evidenceRecords).where(eq(evidenceRecords.kind, 'request_sent')).orderBy(desc(evidenceRecords.seq)).limit(1);
+    expect(sent!.bodyDigest).toBe(createHash('sha256').update(plain).digest('base64url'));
+    // An outbox without the data key cannot open it: the message waits rather than going out sealed.
+    const keyless = outboxOfAlpha();
+    const again = await alpha.outbox.enqueue(dbA.database.db, { ...PING, body: JSON.parse(plain) as object, personal: true });
+    expect(await keyless.runOnce()).toEqual(['retry']);
+    expect(await row(again.id)).toMatchObject({ status: 'pending', lastError: expect.stringMatching(/sealed/) });
+    expect(door.seen).toHaveLength(1);
   });
 });
 

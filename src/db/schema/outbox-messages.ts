@@ -1,4 +1,4 @@
-import { index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { bytea } from './columns';
 
 /**
@@ -16,6 +16,8 @@ export const outboxMessages = pgTable('outbox_messages', {
   path: text().notNull(),
   /** The exact bytes to send; the signature's `cdg` is computed over them at each attempt. */
   body: bytea().notNull(),
+  /** The body holds personal data (a §7.1 transfer: ID number, phone): kept sealed with the data key until sent. */
+  bodySealed: boolean().notNull().default(false),
   /** Kept across attempts (§5), so the receiver answers a retry with its first answer. */
   idempotencyKey: text().notNull(),
   /** pending | delivering | delivered | dead */

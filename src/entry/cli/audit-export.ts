@@ -41,7 +41,7 @@ export function auditExport(argv: string[], io: CliIo): Promise<number> {
     let bundle;
     try {
       const keys = await verifySnapshots(await storedSnapshots(database.db), sources.anchors, Math.floor(Date.now() / 1000));
-      bundle = await exportCase({ db: database.db, caseRef, anchors: sources.anchors, keys, engine: nodeEngine(), self: sources.memberId, now: new Date() });
+      bundle = await exportCase({ db: database.db, caseRef, anchors: sources.anchors, keys, engine: nodeEngine(), self: sources.memberId, now: new Date(), open: sources.open });
     } catch (e) {
       if (!(e instanceof BundleRefused)) throw e;
       io.err(`handshake audit export: case ${caseRef}: nothing written: ${e.message}`);
@@ -54,7 +54,8 @@ export function auditExport(argv: string[], io: CliIo): Promise<number> {
       return EXIT.failed;
     }
     const tmp = `${out}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(bundle, null, 2) + '\n');
+    // The bodies are opened (a transfer carries the applicant's ID number): the file is for the auditor only.
+    writeFileSync(tmp, JSON.stringify(bundle, null, 2) + '\n', { mode: 0o600 });
     renameSync(tmp, out);
     io.out(`exported ${bundle.records.length} records of case ${caseRef} to ${out}`);
     io.out(`  snapshots  ${bundle.snapshots.length}, checked with ${sources.anchorsFrom}`);

@@ -1,4 +1,7 @@
+import { dirname } from 'node:path';
 import type { JWK } from 'jose';
+import { createSealer } from '../../lib/sealed';
+import { readDataKey } from '../node/data-key';
 import type { AnchorKeys } from '../../federation/registry/verify';
 import { resolveCliMember } from './gateway-database';
 import { readJsonFile, type CliIo } from './command';
@@ -9,13 +12,17 @@ export interface AuditSources {
   anchors: AnchorKeys;
   /** Where the anchor keys came from, for the report. */
   anchorsFrom: string;
+  /** Opens evidence bodies sealed with the member's data key; absent when no key is configured or kept. */
+  open?: (sealed: string) => Promise<string>;
 }
 
 /** The gateway's identity and anchor keys, found as `npm start` finds them; `--anchor-jwks` overrides the keys. */
 export async function auditSources(io: CliIo, anchorFile: string | undefined): Promise<AuditSources> {
-  const { member } = await resolveCliMember(io);
-  if (anchorFile) return { memberId: member.memberId, anchors: readPinnedAnchors(anchorFile), anchorsFrom: `the pinned anchor keys of ${anchorFile}` };
-  return { memberId: member.memberId, anchors: member.anchors, anchorsFrom: 'the gateway\'s anchor keys (HANDSHAKE_ANCHOR_JWKS)' };
+  const { config, member } = await resolveCliMember(io);
+  const key = readDataKey(config.dataKey, dirname(member.pgliteDir));
+  const open = key ? (await createSealer(key)).open : undefined;
+  if (anchorFile) return { memberId: member.memberId, anchors: readPinnedAnchors(anchorFile), anchorsFrom: `the pinned anchor keys of ${anchorFile}`, open };
+  return { memberId: member.memberId, anchors: member.anchors, anchorsFrom: 'the gateway\'s anchor keys (HANDSHAKE_ANCHOR_JWKS)', open };
 }
 
 /** A JWKS of public anchor keys from a file. */

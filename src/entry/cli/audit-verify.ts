@@ -39,7 +39,8 @@ export function auditVerify(argv: string[], io: CliIo): Promise<number> {
     try {
       const keys = await verifySnapshots(await storedSnapshots(database.db), sources.anchors, nowSec());
       for (const r of keys.refused) io.err(`warning: registry snapshot ${r.seq ?? '?'} does not verify with ${sources.anchorsFrom}: ${r.reason}`);
-      const report = await verifyChain(readChain(database.db), { keys, engine, self: sources.memberId });
+      const report = await verifyChain(readChain(database.db), { keys, engine, self: sources.memberId, open: sources.open });
+      if (!sources.open) io.err('note: no data key (HANDSHAKE_DATA_KEY or the member\'s data.key): sealed bodies are not checked against their digests');
       if (report.firstBad) {
         io.err(`handshake audit verify: record ${report.firstBad.seq} is bad: ${report.firstBad.problem}`);
         io.err(`  ${report.verified} record${report.verified === 1 ? '' : 's'} before it verified${report.head ? ` (up to seq ${report.head.seq})` : ''}`);

@@ -22,3 +22,10 @@ export function resolveDataKey(configured: string | null, memberDataDir: string)
   writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
   return { key: parseDataKey(readFileSync(file, 'utf8')), source: file, created: true };
 }
+
+/** The data key if one is configured or was generated before; never creates one (the CLI reads, the gateway creates). */
+export function readDataKey(configured: string | null, memberDataDir: string): Uint8Array | null {
+  if (configured) return parseDataKey(configured);
+  const file = join(memberDataDir, 'data.key');
+  return existsSync(file) ? parseDataKey(readFileSync(file, 'utf8')) : null;
+}

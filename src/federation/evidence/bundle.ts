@@ -6,7 +6,7 @@ import { evidenceRecords } from '../../db/schema/index';
 import type { JwsEngine } from '../engine';
 import { publicPart, thumbprint } from '../keys';
 import type { AnchorKeys } from '../registry/verify';
-import { checkRecord, tokenClaims } from './check';
+import { checkRecord, isSealedBody, openBody, tokenClaims } from './check';
 import type { EvidenceRecord } from './record';
 import { verifySnapshots, type SnapshotKeys } from './snapshots';
 
@@ -48,6 +48,8 @@ export interface ExportOptions {
   engine: JwsEngine;
   self: string | null;
   now: Date;
+  /** Opens sealed bodies, so that the bundle verifies offline without the key; without it they stay sealed. */
+  open?: (sealed: string) => Promise<string>;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function exportCase(o: ExportOptions): Promise<EvidenceBundle> {
   const records = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   const used = new Set<number>();
   for (const r of records) {
-    const result = await checkRecord(r, { keys: o.keys, engine: o.engine, self: o.self ?? undefined });
+    const result = await checkRecord(r, { keys: o.keys, engine: o.engine, self: o.self ?? undefined, open: o.open });
     if (!result.ok) throw new BundleRefused(`record ${r.seq} does not verify: ${result.problem}`);
     used.add(result.snapshotSeq);
   }
@@ -73,7 +75,7 @@ export async function exportCase(o: ExportOptions): Promise<EvidenceBundle> {
     format: BUNDLE_FORMAT, member: o.self, caseRef: o.caseRef, exportedAt: o.now.toISOString(),
     anchorJwks: { keys: o.anchors.keys.map((k) => ({ ...publicPart(k), ...(k.kid ? { kid: k.kid } : {}) })) as Record<string, unknown>[] },
     snapshots: [...used].sort((a, b) => a - b).map((seq) => o.keys.byseq.get(seq)!.snapshot.token),
-    records: records.map((r) => ({ ...r, at: r.at.toISOString() })),
+    records: await Promise.all(records.map(async (r) => ({ ...r, at: r.at.toISOString(), body: r.body !== null && isSealedBody(r.body) ? ((await openBody(r.body, o.open)) ?? r.body) : r.body }))),
   };
 }
 

@@ -11,6 +11,8 @@ export interface CheckContext {
   engine: JwsEngine;
   /** The member whose log this is, when known: the signer of what it sent, the audience of what it received. */
   self?: string;
+  /** Opens bodies sealed with the member's data key; without it a sealed body is left unchecked (its digest is still signed). */
+  open?: (sealed: string) => Promise<string>;
 }
 
 /** Either what is wrong with a record, or the snapshot whose key verified its token. */
@@ -26,10 +28,12 @@ const bad = (problem: string): CheckResult => ({ ok: false, problem });
 export async function checkRecord(r: EvidenceRecord, ctx: CheckContext): Promise<CheckResult> {
   if (!(EVIDENCE_KINDS as readonly string[]).includes(r.kind)) return bad(`unknown kind ${JSON.stringify(r.kind)}`);
   if ((await recordHash(r)) !== r.hash) return bad('hash does not match the record\'s contents (changed after it was written)');
-  if (r.body !== null) {
+  const kept = r.body !== null && isSealedBody(r.body) ? await openBody(r.body, ctx.open) : r.body;
+  if (kept === undefined) return bad('body is sealed and does not open with this data key');
+  if (kept !== null) {
     let body: Uint8Array;
     try {
-      body = fromBase64(r.body);
+      body = fromBase64(kept);
     } catch {
       return bad('body is not base64');
     }
@@ -77,5 +81,18 @@ export function tokenClaims(token: string): Record<string, unknown> | null {
     return v && typeof v === 'object' ? (v as Record<string, unknown>) : null;
   } catch {
     return null;
+  }
+}
+
+/** A body sealed at rest (`v1.<iv>.<ciphertext>`, lib/sealed.ts): base64 never holds a dot. */
+export const isSealedBody = (body: string): boolean => body.startsWith('v1.');
+
+/** The base64 body inside a sealed one; null when there is no key to open it; undefined when it does not open. */
+export async function openBody(sealed: string, open: CheckContext['open']): Promise<string | null | undefined> {
+  if (!open) return null;
+  try {
+    return await open(sealed);
+  } catch {
+    return undefined;
   }
 }

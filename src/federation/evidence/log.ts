@@ -5,6 +5,7 @@ import type { Clock } from '../../lib/clock';
 import { base64 } from '../../lib/encoding';
 import { AppError } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
+import type { Sealer } from '../../lib/sealed';
 import { bodyDigest, type JwsEngine } from '../engine';
 import { rowsOf } from '../replay-guard';
 import { GENESIS_HASH, MAX_KEPT_BODY, recordHash, type EvidenceKind, type EvidenceRecord } from './record';
@@ -39,6 +40,11 @@ export interface DbEvidenceLogOptions {
   /** The registry seq in force, written with each record for offline verification. */
   registrySeq(): number | null;
   logger: Logger;
+  /**
+   * Seals kept bodies (they carry personal data: a transfer's ID number). The chain covers the body
+   * through its digest, not its bytes, so a sealed body verifies like a clear one once opened.
+   */
+  sealer?: Sealer;
 }
 
 /** Every instance on one database takes this lock to append, so the chain has one head. */
@@ -84,7 +90,7 @@ export function dbEvidenceLog(opts: DbEvidenceLogOptions): EvidenceLog {
         at: new Date(opts.clock.now()), kind: entry.kind, caseRef: entry.caseRef ?? null, peer: entry.peer,
         method: entry.method, path: entry.path, token: entry.token,
         bodyDigest: await bodyDigest(opts.engine, entry.body),
-        body: entry.body.byteLength <= MAX_KEPT_BODY ? base64(entry.body) : null,
+        body: entry.body.byteLength <= MAX_KEPT_BODY ? await keptBody(entry.body, opts.sealer) : null,
         registrySeq: seqText(opts.registrySeq()),
       };
       return new Promise((resolve, reject) => {
@@ -103,6 +109,11 @@ function batchSize(queue: Pending[]): number {
     if (bytes > MAX_BATCH_BYTES) return Math.max(1, n);
   }
   return Math.min(queue.length, MAX_BATCH);
+}
+
+/** A kept body: base64, or sealed (`v1.` + AES-GCM of the base64, see lib/sealed.ts) when there is a data key. */
+async function keptBody(body: Uint8Array, sealer: Sealer | undefined): Promise<string> {
+  return sealer ? sealer.seal(base64(body)) : base64(body);
 }
 
 const seqText = (seq: number | null) => (seq === null ? null : String(seq));

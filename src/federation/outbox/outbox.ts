@@ -4,7 +4,8 @@ import type { Ids } from '../../lib/ids';
 import type { Logger } from '../../lib/logger';
 import type { FederationClient, SignedAnswer } from '../client';
 import { Circuits, defaultCircuitPolicy, type CircuitPolicy } from './circuit';
-import { enqueueMessage, type OutboxInput, type OutboxMessage } from './enqueue';
+import { bodyToSend, enqueueMessage, type OutboxInput, type OutboxMessage } from './enqueue';
+import type { Sealer } from '../../lib/sealed';
 import { outcomeOfAnswer, outcomeOfError, type Outcome } from './outcome';
 import { defaultRetryPolicy, describeDuration, nextAttempt, type Random, type RetryPolicy } from './policy';
 import * as store from './store';
@@ -32,6 +33,8 @@ export interface OutboxOptions extends OutboxSettings {
   clock: Clock;
   ids: Ids;
   logger: Logger;
+  /** Opens bodies sealed at rest (personal data); without it such messages are retried, never sent sealed. */
+  sealer?: Sealer;
 }
 
 export const DEFAULT_LEASE_MS = 60_000;
@@ -60,7 +63,8 @@ export function createOutbox(o: OutboxOptions) {
     if (!gate.admitted) return deferOrExpire(m, gate.until);
     let outcome: Outcome;
     try {
-      const answer = await o.client.send({ to: m.targetMember, method: m.method as 'POST' | 'GET', path: m.path, body: m.body, idempotencyKey: m.idempotencyKey });
+      const body = await bodyToSend(m, o.sealer);
+      const answer = await o.client.send({ to: m.targetMember, method: m.method as 'POST' | 'GET', path: m.path, body, idempotencyKey: m.idempotencyKey });
       outcome = outcomeOfAnswer(answer);
     } catch (e) {
       outcome = outcomeOfError(e);
