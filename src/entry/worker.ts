@@ -11,6 +11,8 @@ import type { RegistrySource } from '../federation/registry/store';
 import { joseEngine, type JwsEngine } from '../federation/engine';
 import { KeyCache, loadSigner, type Signer } from '../federation/keys';
 import { createGateway } from '../gateway';
+import { outboxSettings, type Outbox } from '../federation/outbox/outbox';
+import { parseDataKey } from '../lib/sealed';
 import { dbCatalogReader } from '../services/catalog/catalog-in-force';
 import { systemClock } from '../lib/clock';
 import { AppError, problemResponse } from '../lib/errors';
@@ -36,6 +38,24 @@ interface ScheduledController {
 
 let isolate: Isolate | null = null;
 
+/** The cron of wrangler.toml that also refreshes the registry and purges; the others only deliver. */
+const UPKEEP_CRON = '*/10 * * * *';
+/** Wall time one cron spends delivering; what is left waits for the next minute. */
+const OUTBOX_BUDGET_MS = 20_000;
+
+/** Claims and delivers due messages, a batch at a time, until none is due or the budget is spent. */
+async function drainOutbox(outbox: Outbox, until: number): Promise<{ attempts: number; delivered: number }> {
+  let attempts = 0;
+  let delivered = 0;
+  while (Date.now() < until) {
+    const results = await outbox.runOnce(8);
+    if (!results.length) break;
+    attempts += results.length;
+    delivered += results.filter((r) => r === 'delivered').length;
+  }
+  return { attempts, delivered };
+}
+
 /** Throws ConfigError; a failure is not kept, so fixed settings take effect on the next request. */
 function setUp(env: WorkerEnv): Isolate {
   if (isolate) return isolate;
@@ -59,7 +79,8 @@ async function openGateway(iso: Isolate, database: Database, source: RegistrySou
   const gateway = await createGateway({
     memberId: settings.member.memberId, publicUrl: settings.member.publicUrl, signer: await iso.signer, engine: iso.engine, catalog: dbCatalogReader(database.db),
     anchors: settings.anchors, registrySource: source, database, fetch: (input, init) => fetch(input, init),
-    clock: systemClock, ids: randomIds, logger, blockedMembers: settings.config.blockedMembers,
+    clock: systemClock, ids: randomIds, logger, blockedMembers: settings.config.blockedMembers, outbox: outboxSettings(settings.config.outbox),
+    ...(settings.config.dataKey ? { dataKey: parseDataKey(settings.config.dataKey) } : {}),
   });
   const registry = await gateway.registry.start();
   if (registry.seq === null) logger.error({ reason: registry.reason }, 'no registry snapshot, stored or fetched: signed requests answer unknown_key');
@@ -94,12 +115,20 @@ export default {
     }
   },
 
-  /** Upkeep (the crons of wrangler.toml): a registry refresh past the throttle, then the purge. */
-  async scheduled(_controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+  /**
+   * The crons of wrangler.toml. Every one delivers what the outbox has due (no worker loop runs on
+   * Workers, so a message waits at most a minute); UPKEEP_CRON also refreshes the registry past the
+   * throttle and purges.
+   */
+  async scheduled(controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
     const iso = setUp(env);
     const database = openHyperdrive(env.HYPERDRIVE);
+    const upkeep = controller.cron === UPKEEP_CRON;
     try {
-      const { gateway, registry } = await openGateway(iso, database, iso.registry.fresh);
+      const { gateway, registry } = await openGateway(iso, database, upkeep ? iso.registry.fresh : iso.registry.cached);
+      const delivery = await drainOutbox(gateway.outbox, Date.now() + OUTBOX_BUDGET_MS);
+      if (delivery.attempts) iso.logger.info(delivery, 'outbox round done');
+      if (!upkeep) return;
       const purged = await gateway.purge();
       iso.logger.info({ registrySeq: registry.seq, registryOutcome: registry.outcome, purged }, 'upkeep done');
       if (!gateway.ownKeyListed()) iso.logger.warn({ kid: gateway.deps.self.signer.kid }, 'the registry does not list this gateway\'s signing key: peers will answer unknown_key');

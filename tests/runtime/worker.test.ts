@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registrySnapshots, replayGuard } from '../../src/db/schema/index';
+import { evidenceRecords, outboxMessages, registrySnapshots, replayGuard } from '../../src/db/schema/index';
+import { enqueueMessage } from '../../src/federation/outbox/enqueue';
+import { createSealer } from '../../src/lib/sealed';
+import { createHash } from 'node:crypto';
+import { startTestGateway } from '../support/gateway';
+import { freePort, listen } from '../support/http';
 import { signRequest } from '../../src/federation/envelope/sign';
 import { verifyResponse } from '../../src/federation/envelope/verify';
 import { loadSigner, type Signer } from '../../src/federation/keys';
@@ -13,7 +18,7 @@ import { verifyRegistry } from '../../src/federation/registry/verify';
 import { seconds, systemClock } from '../../src/lib/clock';
 import { utf8 } from '../../src/lib/encoding';
 import { randomIds } from '../../src/lib/ids';
-import { createTestAlliance } from '../support/alliance';
+import { createTestAlliance, type TestAlliance } from '../support/alliance';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 // Member ids need at least two characters (§1), hence alpha and beta rather than a and b.
@@ -37,17 +42,26 @@ describe.skipIf(!process.env.DATABASE_URL)('the Workers entry in workerd on Post
   let mf: Miniflare | undefined;
   let alpha: Signer;
   let registry: KeyIndex;
+  let portA: number;
+  let testAlliance: TestAlliance;
+  let registryToken: string;
+  let alphaServer: { close(): Promise<void> } | undefined;
+  let alphaDb: TestDatabase | undefined;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'handshake-worker-'));
+    portA = await freePort();
     const [built, database, alliance] = await Promise.all([
       loadBuildScript().then((m) => m.buildWorker({ outfile: join(dir, 'worker.js') })),
       createTestDatabase(),
-      createTestAlliance([{ id: A, endpoint: 'https://a.example.test' }, { id: B, endpoint: B_URL }]),
+      // alpha is a Node gateway on loopback: the Worker's outbox delivers to it.
+      createTestAlliance([{ id: A, endpoint: `http://127.0.0.1:${portA}` }, { id: B, endpoint: B_URL }]),
     ]);
+    testAlliance = alliance;
+    registryToken = await alliance.sign(1, seconds(systemClock));
     bundle = built;
     tdb = database;
-    const token = await alliance.sign(1, seconds(systemClock));
+    const token = registryToken;
     registry = buildKeyIndex(await verifyRegistry(token, alliance.anchors, seconds(systemClock), null));
     alpha = await loadSigner(alliance.members.get(A)!.privateJwk);
     // Miniflare's Hyperdrive wants a password in the URL; trust authentication ignores it.
@@ -62,6 +76,7 @@ describe.skipIf(!process.env.DATABASE_URL)('the Workers entry in workerd on Post
         HANDSHAKE_SIGNING_KEY: JSON.stringify(alliance.members.get(B)!.privateJwk),
         HANDSHAKE_ANCHOR_JWKS: JSON.stringify(alliance.anchors),
         HANDSHAKE_REGISTRY: token,
+        HANDSHAKE_DATA_KEY: 'ab'.repeat(32),
         LOG_LEVEL: 'warn',
       },
     });
@@ -70,7 +85,7 @@ describe.skipIf(!process.env.DATABASE_URL)('the Workers entry in workerd on Post
 
   afterAll(async () => {
     // Each step runs even if one before it fails (a Miniflare that never started throws on dispose).
-    const steps = await Promise.allSettled([mf?.dispose(), tdb?.drop()]);
+    const steps = await Promise.allSettled([mf?.dispose(), tdb?.drop(), alphaServer?.close(), alphaDb?.drop()]);
     if (dir) rmSync(dir, { recursive: true, force: true });
     for (const s of steps) if (s.status === 'rejected') throw s.reason;
   });
@@ -149,5 +164,22 @@ describe.skipIf(!process.env.DATABASE_URL)('the Workers entry in workerd on Post
     expect(result.outcome).toBe('ok');
     const left = await tdb.database.db.select().from(replayGuard).where(eq(replayGuard.jti, 'expired-pair'));
     expect(left).toEqual([]);
+  });
+
+  it('delivers the outbox on the every-minute cron: a sealed transfer-like body reaches a Node gateway, signed', async () => {
+    alphaDb = await createTestDatabase();
+    const alphaGateway = await startTestGateway({ alliance: testAlliance, memberId: A, database: alphaDb.database, clock: systemClock, registry: () => registryToken });
+    alphaServer = await listen(alphaGateway.app.fetch, portA);
+    // Enqueued as the Worker's own code would, sealed with the same data key the Worker has.
+    const sealer = await createSealer(Uint8Array.from(Buffer.from('ab'.repeat(32), 'hex')));
+    const message = await enqueueMessage(tdb.database.db, { kind: 'ping', to: A, method: 'POST', path: '/federation/v1/ping', body: { idNumber: '370211199202021234' }, personal: true }, { ids: randomIds, clock: systemClock, sealer });
+    const worker = (await mf!.getWorker()) as unknown as { scheduled(o: { cron: string }): Promise<{ outcome: string }> };
+    expect((await worker.scheduled({ cron: '* * * * *' })).outcome).toBe('ok');
+    const [row] = await tdb.database.db.select().from(outboxMessages).where(eq(outboxMessages.id, message.id));
+    expect(row).toMatchObject({ status: 'delivered', attempts: 1, responseStatus: 200 });
+    expect(JSON.parse(new TextDecoder().decode(row!.responseBody!))).toMatchObject({ member: A });
+    // alpha kept the request it received, with the body the Worker opened and signed.
+    const [received] = await alphaDb.database.db.select().from(evidenceRecords).where(eq(evidenceRecords.kind, 'request_received'));
+    expect(received).toMatchObject({ peer: B, path: '/federation/v1/ping', bodyDigest: createHash('sha256').update(JSON.stringify({ idNumber: '370211199202021234' })).digest('base64url') });
   });
 });

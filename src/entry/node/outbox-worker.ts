@@ -1,5 +1,4 @@
-import type { Config } from '../../config';
-import type { Outbox, OutboxSettings } from '../../federation/outbox/outbox';
+import type { Outbox } from '../../federation/outbox/outbox';
 import type { Logger } from '../../lib/logger';
 
 export interface OutboxWorkerOptions {
@@ -88,7 +87,4 @@ export function startOutboxWorker(outbox: Outbox, opts: OutboxWorkerOptions) {
   };
 }
 
-/** The outbox settings of the configuration (HANDSHAKE_OUTBOX_*), as createGateway takes them. */
-export function outboxSettings(c: Config['outbox']): OutboxSettings {
-  return { retry: { baseMs: c.baseMs, capMs: c.capMs }, circuit: { cooldownMs: c.cooldownMs }, leaseMs: c.leaseMs };
-}
+export { outboxSettings } from '../../federation/outbox/outbox';

@@ -20,13 +20,20 @@ export interface WorkerEnv {
   HANDSHAKE_REGISTRY?: string;
   HANDSHAKE_REGISTRY_REFRESH_SECONDS?: string;
   HANDSHAKE_BLOCKED_MEMBERS?: string;
+  /** Secret: the key sealing personal data at rest (hex or base64url of 32 bytes). */
+  HANDSHAKE_DATA_KEY?: string;
+  /** Outbox retry and circuit settings (src/config.ts). */
+  HANDSHAKE_OUTBOX_BASE_MS?: string;
+  HANDSHAKE_OUTBOX_CAP_MS?: string;
+  HANDSHAKE_OUTBOX_COOLDOWN_MS?: string;
   LOG_LEVEL?: string;
 }
 
 /** Only these bindings are settings; HYPERDRIVE and anything else never reach parseConfig. */
 const SETTINGS = [
   'HANDSHAKE_MEMBER_ID', 'HANDSHAKE_PUBLIC_URL', 'HANDSHAKE_SIGNING_KEY', 'HANDSHAKE_ANCHOR_JWKS', 'HANDSHAKE_REGISTRY',
-  'HANDSHAKE_REGISTRY_REFRESH_SECONDS', 'HANDSHAKE_BLOCKED_MEMBERS', 'LOG_LEVEL',
+  'HANDSHAKE_REGISTRY_REFRESH_SECONDS', 'HANDSHAKE_BLOCKED_MEMBERS', 'HANDSHAKE_DATA_KEY',
+  'HANDSHAKE_OUTBOX_BASE_MS', 'HANDSHAKE_OUTBOX_CAP_MS', 'HANDSHAKE_OUTBOX_COOLDOWN_MS', 'LOG_LEVEL',
 ] as const;
 
 export interface WorkerSettings {

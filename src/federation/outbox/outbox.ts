@@ -1,3 +1,4 @@
+import type { Config } from '../../config';
 import type { Db } from '../../db/client';
 import type { Clock } from '../../lib/clock';
 import type { Ids } from '../../lib/ids';
@@ -165,3 +166,8 @@ export function createOutbox(o: OutboxOptions) {
 }
 
 export type Outbox = ReturnType<typeof createOutbox>;
+
+/** The outbox's settings from the gateway's configuration (HANDSHAKE_OUTBOX_*), on Node and on Workers. */
+export function outboxSettings(c: Config['outbox']): OutboxSettings {
+  return { retry: { baseMs: c.baseMs, capMs: c.capMs }, circuit: { cooldownMs: c.cooldownMs }, leaseMs: c.leaseMs };
+}
