@@ -103,7 +103,14 @@ describe('POST /api/v1/cases/{ref}/events: clerks move cases, the events cross t
     expect(await gw.xihaike.outbox.runOnce()).toEqual(['delivered']);
     const gx = await timeline('gaoxin', tokens.intake, GX_REF);
     expect(gx).toMatchObject({ status: 200, json: { caseRef: GX_REF, role: 'intake', status: 'accepted', timeline: [{ eventId: r.json.eventId, type: 'accepted', side: 'handling', sender: 'xihaike', status: 'accepted', note: '材料齐全' }] } });
-    expect((await timeline('xihaike', tokens.supervisor, ref)).json).toMatchObject({ status: 'accepted', timeline: [{ eventId: r.json.eventId, side: 'handling', sender: 'xihaike' }] });
+    const xh = (await timeline('xihaike', tokens.supervisor, ref)).json;
+    expect(xh).toMatchObject({ status: 'accepted', timeline: [{ eventId: r.json.eventId, side: 'handling', sender: 'xihaike', actor: expect.stringMatching(/^clerk:ck_/) }] });
+    expect((gx.json.timeline as { actor?: string }[])[0]!.actor).toBe('member:xihaike');
+    // Each side lists the signed messages of the case from its evidence log: the event sent, and its signed answer.
+    expect((xh.evidence as { kind: string; peer: string; path: string }[]).filter((e) => e.path.endsWith('/events')).map((e) => [e.kind, e.peer])).toEqual([['request_sent', 'gaoxin'], ['response_received', 'gaoxin']]);
+    // The receiver's request record is written before the handler knows the case; the signed answer names it
+    // (under gaoxin's own ref), and `handshake audit export` pairs the two by the answer's rqj.
+    expect((gx.json.evidence as { kind: string; peer: string }[]).map((e) => [e.kind, e.peer])).toEqual([['response_sent', 'xihaike']]);
   });
 
   it('supplements: requested by the handling clerk, provided by the intake clerk, the handling case moves on', async () => {

@@ -14,6 +14,8 @@ export const caseEvents = pgTable('case_events', {
   side: text().notNull(),
   /** The member that sent it (or this member, for its own clerks' events). */
   sender: text().notNull(),
+  /** Who did it, as far as this member knows: `clerk:<id>` of ours, `back-office:<member>`, or `member:<id>` for the other side. */
+  actor: text(),
   /** hex SHA-256 of the event as received, to tell a repeat from a conflict. */
   contentHash: text().notNull(),
   statusAfter: text().notNull(),

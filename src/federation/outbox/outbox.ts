@@ -65,7 +65,7 @@ export function createOutbox(o: OutboxOptions) {
     let outcome: Outcome;
     try {
       const body = await bodyToSend(m, o.sealer);
-      const answer = await o.client.send({ to: m.targetMember, method: m.method as 'POST' | 'GET', path: m.path, body, idempotencyKey: m.idempotencyKey });
+      const answer = await o.client.send({ to: m.targetMember, method: m.method as 'POST' | 'GET', path: m.path, body, idempotencyKey: m.idempotencyKey, caseRef: m.caseRef ?? undefined });
       outcome = outcomeOfAnswer(answer);
     } catch (e) {
       outcome = outcomeOfError(e);

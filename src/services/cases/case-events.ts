@@ -31,7 +31,7 @@ export async function findVisibleCase(db: Db, ref: string, member: string): Prom
  * content answers the status it led to; with other content, 409 idempotency_conflict; a wrong side 403;
  * a type the case's state does not allow 409 invalid_transition.
  */
-export async function receiveCaseEvent({ ctx, input }: { ctx: CaseCtx; input: { from: string; ref: string; event: CaseEvent } }): Promise<{ eventId: string; status: CaseStatus }> {
+export async function receiveCaseEvent({ ctx, input }: { ctx: CaseCtx; input: { from: string; ref: string; event: CaseEvent } }): Promise<{ eventId: string; status: CaseStatus; ownRef: string }> {
   const visible = await findVisibleCase(ctx.db, input.ref, input.from);
   if (!visible) throw new AppError('not_found', `no case ${input.ref}`);
   const { event } = input;
@@ -42,10 +42,10 @@ export async function receiveCaseEvent({ ctx, input }: { ctx: CaseCtx; input: { 
     const [seen] = await tx.select().from(caseEvents).where(and(eq(caseEvents.caseRef, row!.ref), eq(caseEvents.eventId, event.eventId)));
     if (seen) {
       if (seen.contentHash !== contentHash) throw new AppError('idempotency_conflict', `event ${event.eventId} was already received with other content`);
-      return { eventId: event.eventId, status: seen.statusAfter as CaseStatus };
+      return { eventId: event.eventId, status: seen.statusAfter as CaseStatus, ownRef: row!.ref };
     }
     const done = await recordTransition(tx, ctx, { row: row!, event, side: visible.senderSide, sender: input.from, contentHash, supplements });
-    return { eventId: done.eventId, status: done.status };
+    return { eventId: done.eventId, status: done.status, ownRef: row!.ref };
   });
 }
 
@@ -56,6 +56,8 @@ export async function caseStatus({ ctx, input }: { ctx: { db: Db }; input: { fro
   const { row } = visible;
   const timeline = await ctx.db.select().from(caseEvents).where(eq(caseEvents.caseRef, row.ref)).orderBy(asc(caseEvents.recordedAt), asc(caseEvents.id));
   return {
+    /** This member's own ref of the case, for its evidence (not part of the answer). */
+    ownRef: row.ref,
     caseRef: input.ref, caseId: row.intakeCaseId, itemCode: row.itemCode, mode: row.mode, status: row.state,
     receivedAt: row.receivedAt?.toISOString() ?? null, receiptId: row.receiptId,
     timeline: timeline.map((e) => ({ eventId: e.eventId, type: e.type, at: e.at.toISOString(), side: e.side, status: e.statusAfter, ...(e.note ? { note: e.note } : {}), ...(e.data ? { data: e.data } : {}) })),

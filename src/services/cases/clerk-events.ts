@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { caseEvents, cases } from '../../db/schema/index';
+import { caseEvents, cases, evidenceRecords } from '../../db/schema/index';
 import { hex, utf8 } from '../../lib/encoding';
 import { AppError } from '../../lib/errors';
 import type { ClerkIdentity } from '../clerks/schema';
@@ -54,21 +54,27 @@ export async function postClerkEvent({ ctx, input }: { ctx: CaseCtx; input: { cl
   const contentHash = hex(await ctx.engine.sha256(utf8(JSON.stringify(event))));
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx.select().from(cases).where(eq(cases.ref, found.ref)).for('update');
-    const done = await recordTransition(tx, ctx, { row: row!, event, side: row!.role as Side, sender: clerk.member, contentHash, supplements, forward: true });
+    const done = await recordTransition(tx, ctx, { row: row!, event, side: row!.role as Side, sender: clerk.member, actor: `clerk:${clerk.id}`, contentHash, supplements, forward: true });
     return { eventId: done.eventId, status: done.status, messageId: done.messageId! };
   });
 }
+
+const MAX_EVIDENCE_LISTED = 500;
 
 /** A case's timeline for a clerk who may see the case: every event, whichever side sent it, in order. */
 export async function clerkCaseTimeline({ ctx, input }: { ctx: { db: Db }; input: { clerk: ClerkIdentity; ref: string } }) {
   const row = await findClerkCase(ctx.db, input.ref, input.clerk);
   if (!row) throw new AppError('not_found', `no case ${input.ref}`);
   const events = await ctx.db.select().from(caseEvents).where(eq(caseEvents.caseRef, row.ref)).orderBy(asc(caseEvents.recordedAt), asc(caseEvents.id));
+  // The signed messages of the case (evidence log): what proves each hop, to export with `handshake audit export`.
+  const evidence = await ctx.db.select({ seq: evidenceRecords.seq, at: evidenceRecords.at, kind: evidenceRecords.kind, peer: evidenceRecords.peer, method: evidenceRecords.method, path: evidenceRecords.path, hash: evidenceRecords.hash })
+    .from(evidenceRecords).where(eq(evidenceRecords.caseRef, row.ref)).orderBy(asc(evidenceRecords.seq)).limit(MAX_EVIDENCE_LISTED);
   return {
     caseRef: row.ref, role: row.role as Side, status: row.state as CaseStatus,
     timeline: events.map((e) => ({
       eventId: e.eventId, type: e.type as EventType, at: e.at.toISOString(), side: e.side as Side, sender: e.sender, status: e.statusAfter as CaseStatus,
-      ...(e.note ? { note: e.note } : {}), ...(e.data ? { data: e.data as Record<string, unknown> } : {}),
+      ...(e.actor ? { actor: e.actor } : {}), ...(e.note ? { note: e.note } : {}), ...(e.data ? { data: e.data as Record<string, unknown> } : {}),
     })),
+    evidence: evidence.map((r) => ({ ...r, at: r.at.toISOString() })),
   };
 }

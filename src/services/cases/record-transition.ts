@@ -19,6 +19,8 @@ export interface TransitionInput {
   side: Side;
   /** The member that sent it (this member for its own clerks and back office). */
   sender: string;
+  /** Who did it: `clerk:<id>`, `back-office:<member>`; default `member:<sender>`. */
+  actor?: string;
   /** hex SHA-256 of the event as sent, to tell a repeat from a conflict (§7.2). */
   contentHash: string;
   /** The decoded contents of `supplement_provided` materials, in order. */
@@ -61,7 +63,7 @@ export async function recordTransition(tx: Db, ctx: CaseCtx, input: TransitionIn
   await tx.insert(caseEvents).values({
     id: ctx.ids.make('ev'), caseRef: row.ref, eventId: event.eventId, type: event.type, at: new Date(event.at), note: event.note ?? null,
     data: event.type === 'supplement_provided' ? { materials: event.data.materials.map(({ content: _content, ...m }) => m) } : (event.data ?? null),
-    side: input.side, sender: input.sender, contentHash: input.contentHash, statusAfter: result.state.status, recordedAt: now,
+    side: input.side, sender: input.sender, actor: input.actor ?? `member:${input.sender}`, contentHash: input.contentHash, statusAfter: result.state.status, recordedAt: now,
   });
   await tx.update(cases).set({ state: result.state.status, stateDetail: result.state, updatedAt: now }).where(eq(cases.ref, row.ref));
   if (event.type === 'supplement_provided' && input.supplements?.length) {

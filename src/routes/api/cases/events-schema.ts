@@ -31,12 +31,17 @@ export const timelineSchema = z.object({
   status,
   timeline: z.array(z.object({
     eventId: z.string(),
-    type: z.enum(EVENT_TYPES),
+    type: z.string().openapi({ description: `a §7.2 type (${EVENT_TYPES.join(', ')}) or a local step of this member (e.g. joint_step_failed)` }),
     at: z.string(),
     side: z.enum(SIDES),
     sender: z.string().openapi({ description: 'the member that sent it' }),
+    actor: z.string().optional().openapi({ description: 'who did it, as far as this member knows: `clerk:<id>`, `back-office:<member>`, `member:<id>`' }),
     status,
     note: z.string().optional(),
     data: z.record(z.string(), z.unknown()).optional(),
   })),
+  evidence: z.array(z.object({
+    seq: z.number().int(), at: z.string(), kind: z.string(), peer: z.string(), method: z.string(), path: z.string(),
+    hash: z.string().openapi({ description: 'the record\'s hash in the evidence chain' }),
+  })).openapi({ description: 'the signed messages of this case in the evidence log (`handshake audit export --case REF` bundles them)' }),
 }).openapi('CaseTimeline', { description: "A case's §7.2 events, both sides', in the order they were recorded" });

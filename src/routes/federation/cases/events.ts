@@ -17,7 +17,8 @@ export function registerCaseEvents(app: Hono<AppEnv>, deps: Deps) {
       ctx: caseCtxOf(deps),
       input: { from: c.get('peer').memberId, ref, event },
     });
-    c.set('caseRef', ref);
-    return c.json(result, 200);
+    // Evidence is kept under this member's own ref of the case (on the intake side `ref` is the handling member's).
+    c.set('caseRef', result.ownRef);
+    return c.json({ eventId: result.eventId, status: result.status }, 200);
   });
 }

@@ -7,8 +7,8 @@ import { signed } from '../../middleware/signed';
 export function registerCaseStatus(app: Hono<AppEnv>, deps: Deps) {
   app.get('/federation/v1/cases/:ref', signed(deps, 'case_status', { maxBody: 0 }), async (c) => {
     const ref = c.req.param('ref');
-    const status = await caseStatus({ ctx: { db: deps.database.db }, input: { from: c.get('peer').memberId, ref } });
-    c.set('caseRef', ref);
+    const { ownRef, ...status } = await caseStatus({ ctx: { db: deps.database.db }, input: { from: c.get('peer').memberId, ref } });
+    c.set('caseRef', ownRef);
     return c.json(status);
   });
 }
