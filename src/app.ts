@@ -16,6 +16,11 @@ import { registerWellKnown } from './routes/system/well-known';
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', requestContext(deps));
+  // A change that succeeded may have queued messages in its (now committed) transaction: deliver them now.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.res.status < 300) deps.outboxQueued?.();
+  });
 
   registerWellKnown(app, deps);
   registerHealth(app, deps);

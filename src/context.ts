@@ -54,6 +54,11 @@ export interface Deps {
   clock: Clock;
   ids: Ids;
   logger: Logger;
+  /**
+   * Wakes this instance's outbox worker: called after a request that may have queued messages has
+   * committed (a wake inside the transaction would find nothing yet). Others find them at their next poll.
+   */
+  outboxQueued?: () => void;
 }
 
 /** The verified sender of a signed request (§3.1 steps 1-8 passed). */

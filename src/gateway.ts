@@ -93,6 +93,7 @@ export async function createGateway(opts: GatewayOptions) {
   const outbox = createOutbox({ ...opts.outbox, db, client, clock: opts.clock, ids: opts.ids, logger: opts.logger, sealer: deps.sealer });
   // A delivered §7.1 transfer: its receipt lands on the intake case in the delivery's transaction.
   outbox.onDelivered(transferReceiptHandler(caseCtxOf(deps)));
+  deps.outboxQueued = outbox.wake;
   return {
     deps, registry, client, app: createApp(deps),
     /** Durable delivery (§5): enqueue in the caller's transaction; a worker loop (Node entry) delivers. */

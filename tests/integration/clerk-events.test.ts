@@ -10,6 +10,8 @@ import { utf8 } from '../../src/lib/encoding';
 import { randomIds } from '../../src/lib/ids';
 import { dbCatalogReader } from '../../src/services/catalog/catalog-in-force';
 import { addClerk } from '../../src/services/clerks/add-clerk';
+import { startOutboxWorker } from '../../src/entry/node/outbox-worker';
+import { silentLogger } from '../../src/lib/logger';
 import type { ClerkRole } from '../../src/services/clerks/schema';
 import { createTestAlliance, type TestAlliance } from '../support/alliance';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -138,9 +140,16 @@ describe('POST /api/v1/cases/{ref}/events: clerks move cases, the events cross t
     expect(await gw.xihaike.outbox.runOnce()).toEqual([]);
   });
 
-  it('decided approved reaches the intake member', async () => {
-    expect(await post('xihaike', tokens.handling, ref, { type: 'decided', data: { outcome: 'approved', documentNo: '鲁审批〔2026〕12号' } })).toMatchObject({ status: 200, json: { status: 'decided' } });
-    expect(await gw.xihaike.outbox.runOnce()).toEqual(['delivered']);
+  it('decided approved reaches the intake member: the worker is woken once the request has committed, not at its next poll', async () => {
+    const worker = startOutboxWorker(gw.xihaike.outbox, { logger: silentLogger, pollMs: 600_000 });
+    await new Promise((r) => setTimeout(r, 50));
+    try {
+      expect(await post('xihaike', tokens.handling, ref, { type: 'decided', data: { outcome: 'approved', documentNo: '鲁审批〔2026〕12号' } })).toMatchObject({ status: 200, json: { status: 'decided' } });
+      const deadline = Date.now() + 10_000;
+      while ((await timeline('gaoxin', tokens.intake, GX_REF)).json.status !== 'decided' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await worker.stop();
+    }
     const gx = await timeline('gaoxin', tokens.intake, GX_REF);
     expect(gx.json.status).toBe('decided');
     expect((gx.json.timeline as { type: string }[]).map((e) => e.type)).toEqual(['accepted', 'supplement_requested', 'supplement_provided', 'decided']);
