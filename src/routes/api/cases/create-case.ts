@@ -15,8 +15,8 @@ export function registerCreateCase(api: OpenAPIHono<AppEnv>, deps: Deps) {
     middleware: [clerkAuth(deps, { roles: ['intake'] })] as const,
     request: { body: { required: true, content: { 'application/json': { schema: newIntakeCaseSchema } } } },
     responses: {
-      201: { description: 'the new case, state intake', content: { 'application/json': { schema: intakeCaseSchema } } },
-      400: { ...invalidRequest, description: 'a field is not valid, the item is not in the catalog, or it is not offered in that mode (`invalid_request`)' },
+      201: { description: 'the new case, state intake (a joint case with its steps, pending)', content: { 'application/json': { schema: intakeCaseSchema } } },
+      400: { ...invalidRequest, description: 'a field is not valid, the item is not in the catalog, or it is not offered in that mode; for a joint case, steps missing, a cycle or an unknown dependency, or a member that does not handle the item jointly (`invalid_request`, each in `errors[]`)' },
       ...clerkProblems,
       403: roleProblem,
     },

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv, Deps } from '../../../context';
 import { AppError } from '../../../lib/errors';
-import { findIntakeCase, listMaterials, toCaseView } from '../../../services/cases/intake/find-case';
+import { findIntakeCaseView } from '../../../services/cases/intake/find-case';
 import { clerkAuth } from '../clerk-auth';
 import { CLERK_SECURITY, clerkProblems, invalidRequest, notFound, roleProblem } from '../schema';
 import { intakeCaseParams, intakeCaseSchema } from './schema';
@@ -10,7 +10,7 @@ import { intakeCaseParams, intakeCaseSchema } from './schema';
 export function registerGetCase(api: OpenAPIHono<AppEnv>, deps: Deps) {
   const route = createRoute({
     method: 'get', path: '/api/v1/cases/{ref}', operationId: 'getCase', tags: ['cases'],
-    summary: 'One intake case with its materials (no content)', security: CLERK_SECURITY,
+    summary: 'One intake case with its materials (no content) and, for a joint case, its steps', security: CLERK_SECURITY,
     middleware: [clerkAuth(deps, { roles: ['intake', 'supervisor'] })] as const,
     request: { params: intakeCaseParams },
     responses: {
@@ -23,9 +23,8 @@ export function registerGetCase(api: OpenAPIHono<AppEnv>, deps: Deps) {
   });
   api.openapi(route, async (c) => {
     const { ref } = c.req.valid('param');
-    const db = deps.database.db;
-    const row = await findIntakeCase(db, ref, c.get('clerk'));
-    if (!row) throw new AppError('not_found', `no case ${ref}`);
-    return c.json(toCaseView(row, await listMaterials(db, row.ref)), 200);
+    const view = await findIntakeCaseView(deps.database.db, ref, c.get('clerk'));
+    if (!view) throw new AppError('not_found', `no case ${ref}`);
+    return c.json(view, 200);
   });
 }

@@ -12,6 +12,13 @@ const status = z.enum(Object.keys(CASE_STATUSES) as [keyof typeof CASE_STATUSES,
 const delivery = z.object({ method: z.enum(['window', 'post', 'electronic']), address: text(300).optional() }).strict()
   .refine((d) => d.method !== 'post' || !!d.address, { message: 'an address is needed to deliver by post', path: ['address'] });
 
+const stepId = z.string().regex(/^[a-z0-9-]{1,32}$/, 'must be 1-32 of a-z, 0-9 and -');
+const jointStep = z.object({
+  id: stepId.openapi({ example: 'zqz' }),
+  member: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be a member id').openapi({ example: 'chengdu-gx' }),
+  dependsOn: z.array(stepId).max(8).default([]).openapi({ description: 'the steps that must be done (approved) before this one is sent' }),
+}).strict();
+
 export const intakeCaseParams = z.object({ ref: z.string().regex(CASE_REF, 'must be a case ref such as cs_Jx3o9cV2bq1mT8aQ') });
 
 export const newIntakeCaseSchema = z.object({
@@ -28,6 +35,10 @@ export const newIntakeCaseSchema = z.object({
   delivery,
   consent: z.object({ dataSharing: z.literal(true, 'the applicant must have consented to data sharing'), at: instant }).strict(),
   form: z.record(z.string(), z.unknown()).optional(),
+  steps: z.array(jointStep).min(2, 'a joint case has 2 to 8 steps').max(8, 'a joint case has 2 to 8 steps').optional().openapi({
+    description: 'mode joint (多地联办) only, and then required: the steps, each at one member, in order (dependsOn) or in parallel',
+    example: [{ id: 'zqz', member: 'chengdu-gx', dependsOn: [] }, { id: 'qc', member: 'xihaike', dependsOn: ['zqz'] }],
+  }),
 }).strict().openapi('NewIntakeCase', { description: 'A case taken in at this window; the window and clerk come from the token' });
 
 export const materialSchema = z.object({
@@ -45,6 +56,18 @@ export const newMaterialSchema = z.object({
   mediaType: z.enum(MATERIAL_MEDIA_TYPES),
   content: z.string().min(1).openapi({ description: 'base64, at most 10 MiB decoded' }),
 }).strict().openapi('NewIntakeMaterial');
+
+const jointStepViewSchema = z.object({
+  id: z.string(),
+  member: z.string(),
+  dependsOn: z.array(z.string()),
+  state: z.enum(['pending', 'running', 'done', 'failed', 'blocked']).openapi({ description: 'blocked: never sent, because a step failed' }),
+  ref: z.string().nullable().openapi({ description: "our ref of the step's case, once sent" }),
+  remoteRef: z.string().nullable().openapi({ description: "the step's handling member's caseRef, from its receipt" }),
+  receiptId: z.string().nullable(),
+  status: status.nullable(),
+  reason: z.string().optional().openapi({ description: 'why the step failed or is blocked' }),
+}).openapi('JointStep');
 
 export const intakeCaseSchema = z.object({
   ref: z.string().openapi({ example: 'cs_Jx3o9cV2bq1mT8aQ' }),
@@ -64,6 +87,9 @@ export const intakeCaseSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   materials: z.array(materialSchema),
+  parentRef: z.string().optional().openapi({ description: 'a step of a joint case: the joint case it belongs to' }),
+  step: z.string().optional().openapi({ description: 'a step of a joint case: its id' }),
+  steps: z.array(jointStepViewSchema).optional().openapi({ description: 'a joint case: its steps, in the order they can run' }),
 }).openapi('IntakeCase', { description: 'An intake case; the ID number only masked, the phone never' });
 
 export const intakeCaseListSchema = z.array(intakeCaseSchema).openapi('IntakeCaseList');
@@ -83,7 +109,16 @@ export const transferRequestSchema = z.object({
   to: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/).optional().openapi({ description: 'the handling member, when the registry lists several' }),
 }).strict().openapi('TransferRequest');
 
-export const transferAnswerSchema = z.object({
+const singleTransferSchema = z.object({
   ref: z.string(), state: z.literal('transferring'), to: z.string(),
   messageId: z.string().openapi({ example: 'ob_Jx3o9cV2bq1mT8aQ' }),
-}).openapi('TransferAnswer');
+});
+
+const jointTransferSchema = z.object({
+  ref: z.string(), state: z.literal('transferring'),
+  steps: z.array(z.object({ step: z.string(), to: z.string(), ref: z.string(), messageId: z.string() }))
+    .openapi({ description: 'the steps sent now (those depending on no other); the others follow as their dependencies are done' }),
+});
+
+export const transferAnswerSchema = z.union([singleTransferSchema, jointTransferSchema])
+  .openapi('TransferAnswer', { description: 'one transfer; for a joint case, one per step sent now' });

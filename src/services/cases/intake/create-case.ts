@@ -6,22 +6,25 @@ import { AppError, type FieldError } from '../../../lib/errors';
 import { maskIdNumber } from '../../../lib/logger';
 import type { ClerkIdentity } from '../../clerks/schema';
 import type { CatalogItem } from '../../catalog/item-schema';
+import { jointPlanErrors } from '../joint/check-plan';
+import { jointStepsView } from '../joint/steps-view';
 import { initialCaseState } from '../state-machine';
 import { toCaseView } from './find-case';
 import type { IntakeCaseView, IntakeCtx, NewIntakeCase } from './types';
 
 /**
- * Takes in a case at the clerk's window: the item and mode checked against the catalog in force, the
- * ID number and phone sealed, a case number `<member>-<yyyyMMdd>-<seq>` (the day in China Standard Time).
+ * Takes in a case at the clerk's window: the item and mode checked against the catalog in force (a joint
+ * case's steps also against the registry), the ID number and phone sealed, a case number
+ * `<member>-<yyyyMMdd>-<seq>` (the day in China Standard Time). A joint case keeps its plan in `jointPlan`.
  */
 export async function createIntakeCase({ ctx, input }: { ctx: IntakeCtx; input: { clerk: ClerkIdentity; body: NewIntakeCase } }): Promise<IntakeCaseView> {
   const { clerk, body } = input;
   const now = new Date(ctx.clock.now());
-  checkAgainstItem((await ctx.catalog.itemsInForce(now)).get(body.itemCode), body);
+  checkAgainstItem((await ctx.catalog.itemsInForce(now)).get(body.itemCode), body, ctx);
   const { applicant } = body;
   const row = {
     ref: ctx.ids.make('cs'), role: 'intake', intakeMember: clerk.member, handlingMember: null, intakeCaseId: '',
-    itemCode: body.itemCode, mode: body.mode, state: 'intake', stateDetail: initialCaseState('intake', body.delivery.method),
+    itemCode: body.itemCode, mode: body.mode, jointPlan: body.mode === 'joint' ? body.steps : null, state: 'intake', stateDetail: initialCaseState('intake', body.delivery.method),
     applicantKind: applicant.kind, applicantName: applicant.name, applicantIdType: applicant.idType,
     applicantIdSealed: await ctx.sealer.seal(applicant.idNumber), applicantIdMasked: maskIdNumber(applicant.idNumber),
     applicantPhoneSealed: applicant.phone ? await ctx.sealer.seal(applicant.phone) : null,
@@ -33,21 +36,27 @@ export async function createIntakeCase({ ctx, input }: { ctx: IntakeCtx; input: 
   for (let attempt = 0; attempt < 5; attempt++) {
     const intakeCaseId = await nextCaseId(ctx.db, clerk.member, day);
     const [saved] = await ctx.db.insert(cases).values({ ...row, intakeCaseId }).onConflictDoNothing().returning();
-    if (saved) return toCaseView(saved, []);
+    if (saved) return toCaseView(saved, [], jointStepsView(saved, []));
   }
   throw new AppError('internal', 'could not number the case; try again');
 }
 
-function checkAgainstItem(item: CatalogItem | undefined, body: NewIntakeCase): void {
+function checkAgainstItem(item: CatalogItem | undefined, body: NewIntakeCase, ctx: Pick<IntakeCtx, 'registry' | 'selfId'>): void {
   const errors: FieldError[] = [];
   if (!item) errors.push({ path: 'itemCode', message: `${body.itemCode} is not in the catalog in force` });
   else {
     if (!item.modes.includes(body.mode)) errors.push({ path: 'mode', message: `${item.code} is not offered as ${body.mode} (it is ${item.modes.join(', ')})` });
     if (!item.deliveryMethods.includes(body.delivery.method)) errors.push({ path: 'delivery.method', message: `${item.code} is not delivered by ${body.delivery.method}` });
   }
-  // A joint case (多地联办) needs its step and joint id, which this operation does not take yet.
-  if (body.mode === 'joint') errors.push({ path: 'mode', message: 'joint cases are not taken in through this operation' });
+  errors.push(...stepsErrors(body, ctx));
   if (errors.length) throw new AppError('invalid_request', `the case cannot be taken in: ${errors.length} problem${errors.length > 1 ? 's' : ''}`, { errors });
+}
+
+/** A joint case (多地联办) needs its steps, each at a member that handles the item jointly; no other case has any. */
+function stepsErrors(body: NewIntakeCase, ctx: Pick<IntakeCtx, 'registry' | 'selfId'>): FieldError[] {
+  if (body.mode !== 'joint') return body.steps ? [{ path: 'steps', message: 'only a joint case (mode joint) has steps' }] : [];
+  if (!body.steps) return [{ path: 'steps', message: 'required for a joint case: 2 to 8 steps, each at one member' }];
+  return jointPlanErrors(body.steps, { registry: ctx.registry(), selfId: ctx.selfId, itemCode: body.itemCode });
 }
 
 async function nextCaseId(db: Db, member: string, day: string): Promise<string> {

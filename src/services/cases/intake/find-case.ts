@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { caseMaterials, cases } from '../../../db/schema/index';
 import type { ClerkIdentity } from '../../clerks/schema';
 import { CASE_REF } from '../case-events';
+import { loadJointSteps, type JointStepView } from '../joint/steps-view';
 import type { CaseStatus } from '../state-machine';
 import type { CaseRow, IntakeCaseView, MaterialView } from './types';
 
@@ -20,10 +21,20 @@ export async function findIntakeCase(db: Db, ref: string, clerk: ClerkIdentity, 
   return row ?? null;
 }
 
-/** The intake cases `clerk` may see, newest first. */
+/**
+ * The intake cases `clerk` may see, newest first. The steps of a joint case are left out: the clerk took in
+ * one application, listed once; its steps are in the joint case's view (each still readable by its ref).
+ */
 export async function listIntakeCases(db: Db, clerk: ClerkIdentity, limit = 100): Promise<IntakeCaseView[]> {
-  const rows = await db.select().from(cases).where(visibleTo(clerk)).orderBy(desc(cases.createdAt), desc(cases.intakeCaseId)).limit(limit);
+  const rows = await db.select().from(cases).where(and(visibleTo(clerk), isNull(cases.parentRef))).orderBy(desc(cases.createdAt), desc(cases.intakeCaseId)).limit(limit);
   return rows.map((row) => toCaseView(row, []));
+}
+
+/** The case `{ref}` as `clerk` may see it, with its materials and, for a joint case, its steps; null: 404. */
+export async function findIntakeCaseView(db: Db, ref: string, clerk: ClerkIdentity): Promise<IntakeCaseView | null> {
+  const row = await findIntakeCase(db, ref, clerk);
+  if (!row) return null;
+  return toCaseView(row, await listMaterials(db, row.ref), await loadJointSteps(db, row));
 }
 
 /** The materials of a case, in the order they were added, without their content. */
@@ -35,7 +46,7 @@ export async function listMaterials(db: Db, ref: string): Promise<MaterialView[]
 }
 
 /** The case as the API shows it; the sealed ID number and phone never leave the row. */
-export function toCaseView(row: CaseRow, materials: MaterialView[]): IntakeCaseView {
+export function toCaseView(row: CaseRow, materials: MaterialView[], steps?: JointStepView[] | null): IntakeCaseView {
   const intake = row.intake as { window: string; clerk: string };
   return {
     ref: row.ref, caseId: row.intakeCaseId, itemCode: row.itemCode, mode: row.mode, state: row.state as CaseStatus,
@@ -45,5 +56,7 @@ export function toCaseView(row: CaseRow, materials: MaterialView[]): IntakeCaseV
     handlingMember: row.handlingMember || null, remoteRef: row.remoteRef, receiptId: row.receiptId,
     receivedAt: row.receivedAt?.toISOString() ?? null, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
     materials,
+    ...(row.parentRef ? { parentRef: row.parentRef, step: row.step ?? '' } : {}),
+    ...(steps ? { steps } : {}),
   };
 }

@@ -2,19 +2,21 @@ import { asc, eq } from 'drizzle-orm';
 import { caseMaterials, cases } from '../../../db/schema/index';
 import type { KeyIndex } from '../../../federation/registry/key-index';
 import { enqueueMessage } from '../../../federation/outbox/enqueue';
-import { base64, hex, utf8 } from '../../../lib/encoding';
+import { utf8 } from '../../../lib/encoding';
 import { AppError } from '../../../lib/errors';
 import type { ClerkIdentity } from '../../clerks/schema';
 import { applyEvent, type CaseState } from '../state-machine';
-import { MAX_TRANSFER_BYTES, transferSchema, type TransferBody } from '../transfer-schema';
+import { MAX_TRANSFER_BYTES } from '../transfer-schema';
 import { afterTransition } from '../after-transition';
 import type { CaseCtx } from '../case-ctx';
+import { transferJointCase, type JointTransferAnswer } from '../joint/transfer-joint';
 import { completenessOf } from './completeness';
 import { findIntakeCase } from './find-case';
 import { itemOf } from './materials';
-import type { CaseRow, IntakeCtx } from './types';
+import { materialsDigestOf, TRANSFER_KIND, transferBodyOf } from './transfer-body';
+import type { CaseRow } from './types';
 
-export const TRANSFER_KIND = 'case_transfer';
+export { TRANSFER_KIND } from './transfer-body';
 
 export interface TransferAnswer {
   ref: string;
@@ -26,9 +28,10 @@ export interface TransferAnswer {
 /**
  * Sends a complete intake case to its handling member (§7.1). In one transaction, under the case's row
  * lock: completeness (409 with what is missing), the transfer_sent step, and the §7.1 message in the
- * outbox, so the case is `transferring` exactly when its transfer is queued.
+ * outbox, so the case is `transferring` exactly when its transfer is queued. A joint case (多地联办)
+ * sends its first steps instead (joint/transfer-joint.ts).
  */
-export async function transferIntakeCase({ ctx, input }: { ctx: CaseCtx; input: { clerk: ClerkIdentity; ref: string; to?: string } }): Promise<TransferAnswer> {
+export async function transferIntakeCase({ ctx, input }: { ctx: CaseCtx; input: { clerk: ClerkIdentity; ref: string; to?: string } }): Promise<TransferAnswer | JointTransferAnswer> {
   const found = await findIntakeCase(ctx.db, input.ref, input.clerk);
   if (!found) throw new AppError('not_found', `no case ${input.ref}`);
   // The catalog is read outside the transaction: it may sit on another connection (PGlite has one).
@@ -44,17 +47,17 @@ export async function transferIntakeCase({ ctx, input }: { ctx: CaseCtx; input: 
         errors: gaps.missing.map((m) => ({ path: `materials.${m.id}`, message: `missing: ${m.name}` })),
       });
     }
+    if (row.mode === 'joint') return transferJointCase(tx, ctx, { row, materials, sent: step.state, ...(input.to !== undefined ? { to: input.to } : {}) });
     const to = chooseHandlingMember(ctx.registry(), ctx.selfId, row, input.to);
-    const body = await transferBodyOf(ctx, row, materials);
-    const bytes = utf8(JSON.stringify(body));
+    const bytes = utf8(JSON.stringify(await transferBodyOf(ctx, row, materials)));
     if (bytes.byteLength > MAX_TRANSFER_BYTES) throw new AppError('payload_too_large', 'the materials together are over 32 MiB, the most one transfer carries');
-    const materialsDigest = hex(await ctx.engine.sha256(utf8(materials.map((m) => m.sha256).join('\n'))));
-    const message = await enqueueMessage(tx, { kind: TRANSFER_KIND, caseRef: row.ref, to, method: 'POST', path: '/federation/v1/cases', body: bytes }, ctx);
+    const materialsDigest = await materialsDigestOf(ctx, materials);
+    const message = await enqueueMessage(tx, { kind: TRANSFER_KIND, caseRef: row.ref, to, method: 'POST', path: '/federation/v1/cases', body: bytes, personal: true }, ctx);
     const now = new Date(ctx.clock.now());
     await tx.update(cases).set({ state: step.state.status, stateDetail: step.state, handlingMember: to, materialsDigest, updatedAt: now })
       .where(eq(cases.ref, row.ref));
     await afterTransition(tx, ctx, { row: { ...row, handlingMember: to }, event: { type: 'transfer_sent' }, before: row.stateDetail as CaseState, after: step.state, at: now });
-    return { ref: row.ref, state: 'transferring', to, messageId: message.id };
+    return { ref: row.ref, state: 'transferring' as const, to, messageId: message.id };
   });
 }
 
@@ -71,20 +74,3 @@ export function chooseHandlingMember(registry: KeyIndex | null, selfId: string, 
   if (candidates.length > 1) throw new AppError('invalid_request', `several members handle ${row.itemCode} (${row.mode}): choose one`, { errors: [{ path: 'to', message: `required: one of ${candidates.join(', ')}` }] });
   return candidates[0]!;
 }
-
-/** The §7.1 body, exactly per transferSchema (checked: a body we would refuse ourselves is our fault). */
-async function transferBodyOf(ctx: IntakeCtx, row: CaseRow, materials: (typeof caseMaterials.$inferSelect)[]): Promise<TransferBody> {
-  const applicant = {
-    kind: row.applicantKind, name: row.applicantName, idType: row.applicantIdType, idNumber: await ctx.sealer.open(row.applicantIdSealed),
-    ...(row.applicantPhoneSealed ? { phone: await ctx.sealer.open(row.applicantPhoneSealed) } : {}),
-  };
-  const body = {
-    caseId: row.intakeCaseId, itemCode: row.itemCode, mode: row.mode, applicant, intake: row.intake,
-    materials: materials.map((m) => ({ requirement: m.requirement, name: m.name, mediaType: m.mediaType, size: m.size, sha256: m.sha256, content: base64(m.content) })),
-    ...(row.form ? { form: row.form } : {}), delivery: row.delivery, consent: row.consent,
-  };
-  const parsed = transferSchema.safeParse(body);
-  if (!parsed.success) throw new AppError('internal', `case ${row.ref} does not make a valid §7.1 body`, { cause: parsed.error });
-  return parsed.data;
-}
-

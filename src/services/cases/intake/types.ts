@@ -7,6 +7,8 @@ import type { Clock } from '../../../lib/clock';
 import type { Ids } from '../../../lib/ids';
 import type { Sealer } from '../../../lib/sealed';
 import type { CatalogReader } from '../../catalog/offered-items';
+import type { JointStep } from '../joint-plan';
+import type { JointStepView } from '../joint/steps-view';
 import type { CaseStatus } from '../state-machine';
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -38,6 +40,8 @@ export interface NewIntakeCase {
   delivery: { method: 'window' | 'post' | 'electronic'; address?: string };
   consent: { dataSharing: true; at: string };
   form?: Record<string, unknown>;
+  /** Mode joint (多地联办) only, and then required: its steps (services/cases/joint-plan.ts). */
+  steps?: JointStep[];
 }
 
 export interface NewMaterial {
@@ -78,4 +82,9 @@ export interface IntakeCaseView {
   createdAt: string;
   updatedAt: string;
   materials: MaterialView[];
+  /** A step of a joint case: the joint case and the step's id. */
+  parentRef?: string;
+  step?: string;
+  /** A joint case: its steps. */
+  steps?: JointStepView[];
 }
