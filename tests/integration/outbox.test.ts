@@ -246,6 +246,47 @@ describe('delivery', () => {
   });
 });
 
+describe('order within a case', () => {
+  it("a case's messages to one member go one at a time, in the order queued; other cases' go alongside", async () => {
+    const [first, second, other] = await dbA.database.db.transaction(async (tx) => [
+      await alpha.outbox.enqueue(tx, { ...PING, caseRef: 'cs_order', body: { n: 1 } }),
+      await alpha.outbox.enqueue(tx, { ...PING, caseRef: 'cs_order', body: { n: 2 } }),
+      await alpha.outbox.enqueue(tx, { ...PING, caseRef: 'cs_other', body: { n: 3 } }),
+    ]);
+    expect(await alpha.outbox.runOnce(8)).toEqual(['delivered', 'delivered']);
+    expect([(await row(first!.id)).status, (await row(second!.id)).status, (await row(other!.id)).status]).toEqual(['delivered', 'pending', 'delivered']);
+    expect(await alpha.outbox.runOnce(8)).toEqual(['delivered']);
+    expect((await row(second!.id)).status).toBe('delivered');
+  });
+
+  it('a message waiting for its retry holds the later ones of its case until it is delivered', async () => {
+    const [first, second] = await dbA.database.db.transaction(async (tx) => [
+      await alpha.outbox.enqueue(tx, { ...PING, caseRef: 'cs_wait', body: { n: 1 } }),
+      await alpha.outbox.enqueue(tx, { ...PING, caseRef: 'cs_wait', body: { n: 2 } }),
+    ]);
+    door.faults.push('unavailable');
+    expect(await alpha.outbox.runOnce(8)).toEqual(['retry']);
+    expect(await alpha.outbox.runOnce(8)).toEqual([]);
+    clock.set((await row(first!.id)).nextAttemptAt.getTime());
+    expect(await alpha.outbox.runOnce(8)).toEqual(['delivered']);
+    expect((await row(second!.id)).status).toBe('pending');
+    expect(await alpha.outbox.runOnce(8)).toEqual(['delivered']);
+    expect(door.seen.map((d) => d.key)).toEqual([first!.id, first!.id, second!.id]);
+  });
+
+  it('a dead message no longer holds the ones after it', async () => {
+    const [first, second] = await dbA.database.db.transaction(async (tx) => [
+      await alpha.outbox.enqueue(tx, { ...PING, caseRef: 'cs_dead', body: { n: 1 } }),
+      await alpha.outbox.enqueue(tx, { ...PING, caseRef: 'cs_dead', body: { n: 2 } }),
+    ]);
+    door.receiver = betaBlockingAlpha;
+    expect(await alpha.outbox.runOnce(8)).toEqual(['dead']);
+    door.receiver = beta;
+    expect(await alpha.outbox.runOnce(8)).toEqual(['delivered']);
+    expect([(await row(first!.id)).status, (await row(second!.id)).status]).toEqual(['dead', 'delivered']);
+  });
+});
+
 describe('several workers', () => {
   it('a claim whose lease ran out is taken over; the worker that lost it neither sends nor writes', async () => {
     const [one, two] = [outboxOfAlpha({ leaseMs: 10_000 }), outboxOfAlpha({ leaseMs: 10_000 })];

@@ -1,4 +1,4 @@
-import { boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { bytea } from './columns';
 
 /**
@@ -8,6 +8,8 @@ import { bytea } from './columns';
  */
 export const outboxMessages = pgTable('outbox_messages', {
   id: text().primaryKey(),
+  /** Insertion order: the messages of one case to one member go out in it, one at a time. */
+  seq: bigserial({ mode: 'number' }).notNull(),
   /** What the message is, e.g. `case_transfer`, `case_event`. */
   kind: text().notNull(),
   caseRef: text(),
@@ -37,6 +39,6 @@ export const outboxMessages = pgTable('outbox_messages', {
   deadAt: timestamp({ withTimezone: true, mode: 'date' }),
 }, (t) => [
   index('outbox_messages_due_idx').on(t.status, t.nextAttemptAt),
-  index('outbox_messages_case_idx').on(t.caseRef),
+  index('outbox_messages_case_idx').on(t.caseRef, t.seq),
   index('outbox_messages_target_idx').on(t.targetMember, t.status),
 ]);

@@ -1,23 +1,34 @@
-import { and, desc, eq, getTableColumns, gt, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gt, inArray, isNull, lt, lte, notExists, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client';
 import { outboxMessages } from '../../db/schema/index';
 import type { OutboxMessage, OutboxStatus } from './enqueue';
 
 const t = outboxMessages;
 
+const earlier = alias(outboxMessages, 'earlier');
+
 /**
  * One statement claims up to `limit` due messages: pending ones whose time has come, and delivering
  * ones whose lease ran out (their worker died). SKIP LOCKED lets instances on one database claim side
- * by side without waiting for or taking each other's rows.
+ * by side without waiting for or taking each other's rows. A case's messages to one member go one at a
+ * time, in the order they were queued: `decided` must not overtake `accepted` (the receiver would answer
+ * 409, which is final). A dead message no longer holds the ones after it.
  */
 export async function claimDue(db: Db, o: { now: Date; leaseMs: number; limit: number }): Promise<OutboxMessage[]> {
+  const waitsForEarlier = db.select({ one: sql`1` }).from(earlier).where(and(
+    eq(earlier.caseRef, t.caseRef), eq(earlier.targetMember, t.targetMember), lt(earlier.seq, t.seq), inArray(earlier.status, ['pending', 'delivering']),
+  ));
   const due = db.select({ id: t.id }).from(t)
-    .where(or(and(eq(t.status, 'pending'), lte(t.nextAttemptAt, o.now)), and(eq(t.status, 'delivering'), lt(t.leaseUntil, o.now))))
-    .orderBy(t.nextAttemptAt, t.createdAt).limit(o.limit).for('update', { skipLocked: true });
+    .where(and(
+      or(and(eq(t.status, 'pending'), lte(t.nextAttemptAt, o.now)), and(eq(t.status, 'delivering'), lt(t.leaseUntil, o.now))),
+      or(isNull(t.caseRef), notExists(waitsForEarlier)),
+    ))
+    .orderBy(t.nextAttemptAt, t.seq).limit(o.limit).for('update', { skipLocked: true });
   const rows = await db.update(t)
     .set({ status: 'delivering', leaseUntil: new Date(o.now.getTime() + o.leaseMs), attempts: sql`${t.attempts} + 1` })
     .where(inArray(t.id, due)).returning();
-  return rows.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime());
+  return rows.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.seq - b.seq);
 }
 
 /** The claim is still ours: nobody took the message over since (that would change attempts and lease). */
