@@ -166,3 +166,14 @@ describe('intake: take in, gather materials, transfer (§7.1)', () => {
     }
   });
 });
+
+describe('case numbers under concurrency', () => {
+  it('numbers cases taken in at once by several windows without a gap, a repeat or a failure', async () => {
+    const before = await api('POST', '/api/v1/cases', newCase());
+    const first = Number(String(before.json.caseId).slice(-4)) + 1;
+    const answers = await Promise.all(Array.from({ length: 12 }, () => api('POST', '/api/v1/cases', newCase())));
+    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(201));
+    const seqs = answers.map((a) => Number(String(a.json.caseId).slice(-4))).sort((x, y) => x - y);
+    expect(seqs).toEqual(Array.from({ length: 12 }, (_, i) => i + first));
+  });
+});

@@ -32,14 +32,19 @@ export async function createIntakeCase({ ctx, input }: { ctx: IntakeCtx; input: 
     form: body.form ?? null, delivery: body.delivery, consent: body.consent, materialsDigest: null, createdAt: now, updatedAt: now,
   };
   const day = chinaDay(now.getTime()).replaceAll('-', '');
-  // Two windows may number a case at once: the unique (role, member, case id, ...) key makes the loser retry.
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const intakeCaseId = await nextCaseId(ctx.db, clerk.member, day);
-    const [saved] = await ctx.db.insert(cases).values({ ...row, intakeCaseId }).onConflictDoNothing().returning();
-    if (saved) return toCaseView(saved, [], jointStepsView(saved, []));
-  }
-  throw new AppError('internal', 'could not number the case; try again');
+  // Windows of one member number cases at once: the number and the insert share a transaction that holds
+  // an advisory lock for the member and day, so two cases never draw the same number.
+  const saved = await ctx.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${CASE_NUMBER_LOCK}, hashtext(${`${clerk.member}-${day}`}))`);
+    const intakeCaseId = await nextCaseId(tx, clerk.member, day);
+    const [inserted] = await tx.insert(cases).values({ ...row, intakeCaseId }).returning();
+    return inserted!;
+  });
+  return toCaseView(saved, [], jointStepsView(saved, []));
 }
+
+/** The advisory lock class of case numbering (the second key is the member and day). */
+const CASE_NUMBER_LOCK = 727_010;
 
 function checkAgainstItem(item: CatalogItem | undefined, body: NewIntakeCase, ctx: Pick<IntakeCtx, 'registry' | 'selfId'>): void {
   const errors: FieldError[] = [];
@@ -61,8 +66,9 @@ function stepsErrors(body: NewIntakeCase, ctx: Pick<IntakeCtx, 'registry' | 'sel
 
 async function nextCaseId(db: Db, member: string, day: string): Promise<string> {
   const prefix = `${member}-${day}-`;
-  const [last] = await db.select({ max: sql<string | null>`max(${cases.intakeCaseId})` }).from(cases)
+  // Numerically: past 9999 cases a day the number has five digits, and text order would put it first.
+  const [last] = await db.select({ max: sql<string | number | null>`max(substring(${cases.intakeCaseId} from ${prefix.length + 1}::int)::int)` }).from(cases)
     .where(and(eq(cases.role, 'intake'), eq(cases.intakeMember, member), like(cases.intakeCaseId, `${prefix}%`)));
-  const seq = last?.max ? Number(last.max.slice(prefix.length)) + 1 : 1;
+  const seq = last?.max ? Number(last.max) + 1 : 1;
   return `${prefix}${String(seq).padStart(4, '0')}`;
 }
