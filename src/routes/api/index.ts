@@ -4,7 +4,11 @@ import type { AppEnv, Deps } from '../../context';
 import { registerCaseEventRoutes } from './cases/events';
 import { registerIntakeCaseRoutes } from './cases/intake';
 import { registerGetMe } from './me/get-me';
+import { registerListOutbox } from './outbox/list-outbox';
+import { registerRetryOutbox } from './outbox/retry-outbox';
 import { CLERK_SCHEME } from './schema';
+import { registerShipmentRoutes } from './shipments/index';
+import { registerListOverdue } from './supervision/list-overdue';
 import { asAppError, rejectInvalid } from './validation';
 import { registerGetWindow } from './windows/get-window';
 import { registerListWindows } from './windows/list-windows';
@@ -29,6 +33,10 @@ export function createClerkApi(deps: Deps): OpenAPIHono<AppEnv> {
   registerGetWindow(api, deps);
   registerCaseEventRoutes(api, deps);
   registerIntakeCaseRoutes(api, deps);
+  registerShipmentRoutes(api, deps);
+  registerListOverdue(api, deps);
+  registerListOutbox(api, deps);
+  registerRetryOutbox(api, deps);
 
   api.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',
