@@ -8,6 +8,7 @@ import { registerCaseEvents } from './routes/federation/cases/events';
 import { registerCaseStatus } from './routes/federation/cases/status';
 import { registerPing } from './routes/federation/ping';
 import { registerRegistry } from './routes/federation/registry';
+import { registerBackOfficeCallbacks } from './routes/partners/callbacks';
 import { requestContext } from './routes/middleware/request-context';
 import { registerHealth } from './routes/system/health';
 import { registerWellKnown } from './routes/system/well-known';
@@ -30,6 +31,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerTransfer(app, deps);
   registerCaseEvents(app, deps);
   registerCaseStatus(app, deps);
+  registerBackOfficeCallbacks(app, deps);
   app.route('/', createClerkApi(deps));
 
   app.notFound((c) => {

@@ -27,6 +27,7 @@ const raw = z.object({
   HANDSHAKE_OUTBOX_CAP_MS: millis(900_000, 1, 86_400_000),
   HANDSHAKE_OUTBOX_LEASE_MS: millis(60_000, 500, 3_600_000),
   HANDSHAKE_OUTBOX_COOLDOWN_MS: millis(30_000, 1, 3_600_000),
+  HANDSHAKE_BACKOFFICE_POLL_SECONDS: z.preprocess((v) => (v === '' || v === undefined ? '60' : v), z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).pipe(z.number().int().min(1).max(86_400))),
   LOG_LEVEL: z.preprocess((v) => (v === '' || v === undefined ? 'info' : v), z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
 });
 
@@ -61,6 +62,8 @@ export interface Config {
   logLevel: z.infer<typeof raw>['LOG_LEVEL'];
   /** Outbox delivery (§5): backoff base and cap, claim lease, circuit cooldown. */
   outbox: { baseMs: number; capMs: number; leaseMs: number; cooldownMs: number };
+  /** The member's own back office: seconds between two status polls of a case (callbacks make polls a backstop). */
+  backOffice: { pollSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -89,6 +92,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dataDir: v.HANDSHAKE_DATA_DIR,
     logLevel: v.LOG_LEVEL,
     outbox: { baseMs: v.HANDSHAKE_OUTBOX_BASE_MS, capMs: v.HANDSHAKE_OUTBOX_CAP_MS, leaseMs: v.HANDSHAKE_OUTBOX_LEASE_MS, cooldownMs: v.HANDSHAKE_OUTBOX_COOLDOWN_MS },
+    backOffice: { pollSeconds: v.HANDSHAKE_BACKOFFICE_POLL_SECONDS },
   };
   const bad = config.blockedMembers.filter((m) => !MEMBER_ID.test(m));
   if (bad.length) throw new ConfigError([{ variable: 'HANDSHAKE_BLOCKED_MEMBERS', message: `not member ids: ${bad.join(', ')}` }]);

@@ -23,6 +23,8 @@ import { AppError } from './lib/errors';
 import type { PartnerConfig } from './services/partners/schema';
 import { transferReceiptHandler } from './services/cases/intake/record-receipt';
 import { caseCtxOf } from './services/cases/case-ctx';
+import { createBackOffice } from './services/cases/backoffice/back-office';
+import type { BackOfficeSettings } from './services/cases/backoffice/settings';
 import { adapterFactory } from '../adapters/registry';
 import type { PartnerLink } from './context';
 import type { WorkingCalendar } from './services/calendar/calendar';
@@ -67,6 +69,8 @@ export interface GatewayOptions {
   evidence?: EvidenceLog;
   /** Working days for deadlines; default the national calendar (partners/calendar/national.json). */
   calendar?: WorkingCalendar;
+  /** The back-office worker's pacing (poll interval, lease, backoff), when partners/<self>.json names one. */
+  backOffice?: Partial<BackOfficeSettings>;
 }
 
 /** Assembles one member gateway from its ports; shared by the Node and Workers entries and the tests. */
@@ -93,11 +97,15 @@ export async function createGateway(opts: GatewayOptions) {
   const outbox = createOutbox({ ...opts.outbox, db, client, clock: opts.clock, ids: opts.ids, logger: opts.logger, sealer: deps.sealer });
   // A delivered §7.1 transfer: its receipt lands on the intake case in the delivery's transaction.
   outbox.onDelivered(transferReceiptHandler(caseCtxOf(deps)));
+  // The member's own back office (partners/<self>.json) handles its cases; without one, its clerks do.
+  const backOffice = deps.partners.has(self.memberId) ? createBackOffice(caseCtxOf(deps), opts.backOffice) : null;
   deps.outboxQueued = outbox.wake;
   return {
     deps, registry, client, app: createApp(deps),
     /** Durable delivery (§5): enqueue in the caller's transaction; a worker loop (Node entry) delivers. */
     outbox,
+    /** Submits, polls and withdraws handling cases at the member's back office (a worker loop drives it); null without one. */
+    backOffice,
     /** Periodic upkeep: drops replay pairs and idempotency answers past their keeping time. */
     async purge(): Promise<{ replay: number; idempotency: number }> {
       const now = new Date(opts.clock.now());

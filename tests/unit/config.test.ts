@@ -22,7 +22,7 @@ function issues(env: Record<string, string>) {
 describe('parseConfig', () => {
   it('with nothing set, runs the local development member on 8080 with the embedded database', () => {
     expect(parseConfig({})).toEqual({
-      port: 8080, host: '0.0.0.0', member: null, outbox: { baseMs: 2000, capMs: 900000, leaseMs: 60000, cooldownMs: 30000 }, registryRefreshSeconds: 60, blockedMembers: [], partnersDir: null, dataKey: null, databaseUrl: null, dataDir: './.data', logLevel: 'info',
+      port: 8080, host: '0.0.0.0', member: null, outbox: { baseMs: 2000, capMs: 900000, leaseMs: 60000, cooldownMs: 30000 }, backOffice: { pollSeconds: 60 }, registryRefreshSeconds: 60, blockedMembers: [], partnersDir: null, dataKey: null, databaseUrl: null, dataDir: './.data', logLevel: 'info',
     });
   });
 

@@ -9,6 +9,8 @@ import type { Ids } from '../../lib/ids';
 import { maskIdNumber } from '../../lib/logger';
 import type { Sealer } from '../../lib/sealed';
 import type { CatalogReader } from '../catalog/offered-items';
+import { backOfficeHandles } from './backoffice/link';
+import type { PartnerLink } from '../../context';
 import { initialCaseState } from './state-machine';
 import { MAX_MATERIAL_BYTES, type TransferBody } from './transfer-schema';
 
@@ -29,6 +31,8 @@ export interface ReceiveTransferCtx {
   selfId: string;
   clock: Clock;
   ids: Ids;
+  /** The partners; the one named like this member is its back office. Without it, clerks handle every case. */
+  partners?: ReadonlyMap<string, PartnerLink>;
 }
 
 /**
@@ -61,6 +65,8 @@ export async function receiveTransfer({ ctx, input }: { ctx: ReceiveTransferCtx;
     stateDetail: initialCaseState('handling', body.delivery.method),
     intake: body.intake, form: body.form ?? null, delivery: body.delivery, consent: body.consent,
     materialsDigest: receipt.materialsDigest, receiptId: receipt.receiptId, receivedAt: now, createdAt: now, updatedAt: now,
+    // The back office decides the item: its worker submits the case, durably, from this row (services/cases/backoffice).
+    partnerNextAt: ctx.partners && backOfficeHandles({ partners: ctx.partners, selfId: ctx.selfId }, body.itemCode) ? now : null,
   };
   const inserted = await ctx.db.transaction(async (tx) => {
     const [saved] = await tx.insert(cases).values(row).onConflictDoNothing().returning({ ref: cases.ref });

@@ -11,7 +11,7 @@ export function registerTransfer(app: Hono<AppEnv>, deps: Deps) {
   app.post('/federation/v1/cases', signed(deps, 'cases', { maxBody: MAX_TRANSFER_BYTES }), idempotent(deps, { required: true }), async (c) => {
     const body = parseBody(transferSchema, c.get('rawBody'), c.req.header('content-type') ?? null);
     const receipt = await receiveTransfer({
-      ctx: { db: deps.database.db, sealer: deps.sealer, engine: deps.engine, catalog: deps.catalog, registry: deps.registry.current(), selfId: deps.self.memberId, clock: deps.clock, ids: deps.ids },
+      ctx: { db: deps.database.db, sealer: deps.sealer, engine: deps.engine, catalog: deps.catalog, registry: deps.registry.current(), selfId: deps.self.memberId, clock: deps.clock, ids: deps.ids, partners: deps.partners },
       input: { from: c.get('peer').memberId, body },
     });
     // The signed 202 is the receipt: its evidence record names the case.

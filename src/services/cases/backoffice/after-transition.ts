@@ -1,6 +1,20 @@
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
+import { cases } from '../../../db/schema/index';
 import type { TransitionFacts } from '../after-transition';
 import type { CaseCtx } from '../case-ctx';
+import { backOfficeHandles } from './link';
 
-/** A handling case with a back office moved (e.g. withdrawn by the intake member): schedule the back-office worker. */
-export async function backOfficeAfterTransition(_tx: Db, _ctx: CaseCtx, _facts: TransitionFacts): Promise<void> {}
+/**
+ * A handling case with a back office moved: when the intake member withdrew it, the back-office worker
+ * is scheduled (partnerNextAt now, in the transition's transaction) to withdraw it there too; the worker
+ * tells the work by the case's state (withdrawn) and partnerState (not yet withdrawn). A case never sent
+ * to the back office (no partnerRef, no attempt) is stopped by the worker without a call.
+ */
+export async function backOfficeAfterTransition(tx: Db, ctx: CaseCtx, facts: TransitionFacts): Promise<void> {
+  const { row, after } = facts;
+  if (row.role !== 'handling' || after.status !== 'withdrawn' || facts.before.status === 'withdrawn') return;
+  if (!backOfficeHandles(ctx, row.itemCode)) return;
+  if (!row.partnerRef && row.partnerNextAt === null && row.partnerAttempts === 0) return;
+  await tx.update(cases).set({ partnerNextAt: facts.at }).where(eq(cases.ref, row.ref));
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { startBackOfficeWorker } from '../../src/entry/node/backoffice-worker';
+import { silentLogger } from '../../src/lib/logger';
+import type { BackOffice } from '../../src/services/cases/backoffice/back-office';
+
+/** A back office whose rounds are counted; each takes `ms`, and the first `failing` throw. */
+function fakeBackOffice(o: { ms?: number; failing?: number } = {}) {
+  const state = { rounds: 0, inFlight: 0, finished: 0 };
+  const backOffice = {
+    async runOnce() {
+      state.rounds++;
+      if (state.rounds <= (o.failing ?? 0)) throw new Error('database down');
+      state.inFlight++;
+      await new Promise((r) => setTimeout(r, o.ms ?? 0));
+      state.inFlight--;
+      state.finished++;
+      return [];
+    },
+  } as unknown as BackOffice;
+  return { backOffice, state };
+}
+
+const until = async (check: () => boolean) => {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(check()).toBe(true);
+};
+
+describe('the back-office worker loop', () => {
+  it('runs rounds, survives a failing one, and stop() waits for the round in flight', async () => {
+    const { backOffice, state } = fakeBackOffice({ ms: 50, failing: 1 });
+    const worker = startBackOfficeWorker(backOffice, { logger: silentLogger, tickMs: 5 });
+    await until(() => state.finished >= 2);
+    await until(() => state.inFlight === 1);
+    await worker.stop();
+    expect(state.inFlight).toBe(0);
+    const rounds = state.rounds;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(state.rounds).toBe(rounds);
+  });
+});
