@@ -17,13 +17,23 @@ import { nodeEngine } from './node/engine';
 import { createNodeFetch } from './node/http';
 import { createNodeLogger } from './node/logger';
 import { resolveMember, type ResolvedMember } from './node/resolve';
+import { runDemoAlliance } from './node/demo';
 import { registrySource } from './node/settings';
 import { outboxSettings, startOutboxWorker } from './node/outbox-worker';
+import { startBackOfficeWorker } from './node/backoffice-worker';
 
 const PURGE_EVERY_MS = 10 * 60 * 1000;
 
+/** What a caller may supply in place of the environment: the dev alliance runs three members in one process. */
+export interface RunOptions {
+  /** Partner secrets by variable name; default process.env. */
+  secret?: (name: string) => string | undefined;
+  /** Adjusts the validated partner files (the dev alliance points them at its sandboxes). */
+  partners?: (loaded: PartnerConfig[]) => PartnerConfig[];
+}
+
 /** Runs one member gateway on Node: database (migrated), registry, HTTP server and upkeep timers. */
-export async function runGateway(member: ResolvedMember, config: Config, logger: Logger) {
+export async function runGateway(member: ResolvedMember, config: Config, logger: Logger, run: RunOptions = {}) {
   const http = createNodeFetch();
   const database = await openDatabase({ databaseUrl: member.databaseUrl, pgliteDir: member.pgliteDir });
   let catalog: CatalogReader;
@@ -33,6 +43,7 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
     if (seeded) logger.info({ version: seeded.label, items: seeded.itemCount }, 'default catalog imported');
     catalog = dbCatalogReader(database.db);
     partners = await loadPartners(config.partnersDir ?? PARTNERS_DIR, catalog, new Date());
+    if (run.partners) partners = run.partners(partners);
   } catch (e) {
     await database.close();
     throw e;
@@ -40,11 +51,11 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
   const dataKey = resolveDataKey(config.dataKey, dirname(member.pgliteDir));
   if (dataKey.created) logger.warn({ file: dataKey.source }, 'generated a data key for personal data at rest; back it up, and set HANDSHAKE_DATA_KEY on every instance that shares this database');
   const gateway = await createGateway({
-    catalog, partners, dataKey: dataKey.key, secret: (name) => process.env[name],
+    catalog, partners, dataKey: dataKey.key, secret: run.secret ?? ((name) => process.env[name]),
     memberId: member.memberId, publicUrl: member.publicUrl, signingJwk: member.signingJwk, anchors: member.anchors,
     registrySource: registrySource(member.registry, http.fetch), database, fetch: http.fetch,
     clock: systemClock, ids: randomIds, logger, blockedMembers: config.blockedMembers, engine: nodeEngine(),
-    outbox: outboxSettings(config.outbox),
+    outbox: outboxSettings(config.outbox), backOffice: { pollMs: config.backOffice.pollSeconds * 1000 },
   });
   const first = await gateway.registry.start();
   if (first.seq === null) {
@@ -58,6 +69,7 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
   ];
   timers.forEach((t) => t.unref());
   const outboxWorker = startOutboxWorker(gateway.outbox, { logger: logger.child({ component: 'outbox' }) });
+  const backOfficeWorker = gateway.backOffice ? startBackOfficeWorker(gateway.backOffice, { logger: logger.child({ component: 'backoffice' }) }) : null;
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: gateway.app.fetch, port: member.port, hostname: config.host }, () => resolve(s));
   });
@@ -69,6 +81,7 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
     async stop() {
       timers.forEach(clearInterval);
       await outboxWorker.stop();
+      await backOfficeWorker?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await http.close();
       await database.close();
@@ -88,18 +101,13 @@ async function main() {
     throw e;
   }
   const logger = createNodeLogger(config.logLevel);
-  const member = await resolveMember(config, Math.floor(Date.now() / 1000));
-  const running = await runGateway(member, config, logger);
-  if (member.dev) {
-    const lines = [
-      '',
-      `cloud-handshake: no configuration found, so this is a local development member.`,
-      member.dev.created.length ? `Created in ${member.dev.dir}:\n${member.dev.created.map((f) => `  ${f}`).join('\n')}` : `Using the dev alliance in ${member.dev.dir}.`,
-      `Member ${member.memberId} listens on ${member.publicUrl} (database: ${member.databaseUrl ? 'PostgreSQL' : `embedded, ${member.pgliteDir}`}).`,
-      `Try: curl ${member.publicUrl}/.well-known/handshake   or   npx handshake ping ${member.memberId}`,
-      '',
-    ];
-    console.log(lines.join('\n'));
+  let running: { stop(): Promise<void> };
+  if (config.member) {
+    running = await runGateway(await resolveMember(config, Math.floor(Date.now() / 1000)), config, logger);
+  } else {
+    const demo = await runDemoAlliance(config, logger, runGateway);
+    console.log(demo.howTo);
+    running = demo;
   }
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');

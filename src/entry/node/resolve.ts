@@ -20,9 +20,17 @@ export interface ResolvedMember {
   dev: { created: string[]; dir: string } | null;
 }
 
-/** The development alliance of `npm start` without configuration. */
-export const DEV_MEMBERS = [{ id: 'gaoxin', name: '高新区行政审批服务中心（开发）', region: '370000' }];
+/** The development alliance of `npm start` without configuration: three members on loopback, in this order. */
+export const DEV_MEMBERS = [
+  { id: 'gaoxin', name: '高新区行政审批服务中心（开发）', region: '370000' },
+  { id: 'xihaike', name: '青岛西海岸新区政务服务中心（开发）', region: '370211' },
+  { id: 'chengdu-gx', name: '成都高新区政务服务中心（开发）', region: '510109' },
+];
 
+/**
+ * The configured member; without HANDSHAKE_MEMBER_ID, the dev alliance's first member (gaoxin), as the CLI
+ * acts for it (on DATABASE_URL when set, else gaoxin's embedded database).
+ */
 export async function resolveMember(config: Config, nowSec: number): Promise<ResolvedMember> {
   if (config.member) {
     const m = config.member;
@@ -32,14 +40,23 @@ export async function resolveMember(config: Config, nowSec: number): Promise<Res
       databaseUrl: config.databaseUrl, pgliteDir: join(config.dataDir, 'db'), dev: null,
     };
   }
+  const [first] = await resolveDevAlliance(config, DEV_MEMBERS.map((_, i) => config.port + i), nowSec);
+  return { ...first!, databaseUrl: config.databaseUrl };
+}
+
+/**
+ * Every member of the dev alliance, listening on `ports` (one per DEV_MEMBERS entry), each with its own
+ * embedded database under `<data dir>/<member>/db`: one PostgreSQL database cannot hold three members.
+ */
+export async function resolveDevAlliance(config: Config, ports: number[], nowSec: number): Promise<ResolvedMember[]> {
   const handled = handledItems(config.partnersDir ?? PARTNERS_DIR);
-  const alliance = await ensureDevAlliance(config.dataDir, DEV_MEMBERS.map((m, i) => ({ ...m, port: config.port + i, items: handled.get(m.id) })), nowSec);
-  const first = alliance.members[0]!;
-  return {
-    memberId: first.id, publicUrl: first.publicUrl, port: config.port,
-    signingJwk: readSigningKey(first.signingKeyPath), anchors: readAnchors(alliance.anchorJwksPath), registry: alliance.registryPath,
-    databaseUrl: config.databaseUrl, pgliteDir: join(first.dataDir, 'db'), dev: { created: alliance.created, dir: alliance.dir },
-  };
+  const alliance = await ensureDevAlliance(config.dataDir, DEV_MEMBERS.map((m, i) => ({ ...m, port: ports[i]!, items: handled.get(m.id) })), nowSec);
+  const anchors = readAnchors(alliance.anchorJwksPath);
+  return alliance.members.map((m, i) => ({
+    memberId: m.id, publicUrl: m.publicUrl, port: ports[i]!,
+    signingJwk: readSigningKey(m.signingKeyPath), anchors, registry: alliance.registryPath,
+    databaseUrl: null, pgliteDir: join(m.dataDir, 'db'), dev: { created: alliance.created, dir: alliance.dir },
+  }));
 }
 
 /**
