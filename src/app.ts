@@ -20,7 +20,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   // A change that succeeded may have queued messages in its (now committed) transaction: deliver them now.
   app.use('*', async (c, next) => {
     await next();
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.res.status < 300) deps.outboxQueued?.();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.res.status < 300) deps.workQueued.notify();
   });
 
   registerWellKnown(app, deps);

@@ -12,6 +12,7 @@ import type { Clock } from './lib/clock';
 import type { Ids } from './lib/ids';
 import type { Logger } from './lib/logger';
 import type { Sealer } from './lib/sealed';
+import type { Signal } from './lib/signal';
 import type { CatalogReader } from './services/catalog/offered-items';
 import type { WorkingCalendar } from './services/calendar/calendar';
 import type { ClerkIdentity } from './services/clerks/schema';
@@ -55,10 +56,11 @@ export interface Deps {
   ids: Ids;
   logger: Logger;
   /**
-   * Wakes this instance's outbox worker: called after a request that may have queued messages has
-   * committed (a wake inside the transaction would find nothing yet). Others find them at their next poll.
+   * Notified after a request that may have queued work has committed (a wake inside the transaction
+   * would find nothing yet): this instance's outbox and back-office workers look at once. Other
+   * instances find the work at their next poll.
    */
-  outboxQueued?: () => void;
+  workQueued: Signal;
 }
 
 /** The verified sender of a signed request (§3.1 steps 1-8 passed). */

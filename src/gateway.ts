@@ -19,6 +19,7 @@ import type { Ids } from './lib/ids';
 import type { Logger } from './lib/logger';
 import type { CatalogReader } from './services/catalog/offered-items';
 import { createSealer, type Sealer } from './lib/sealed';
+import { createSignal } from './lib/signal';
 import { AppError } from './lib/errors';
 import type { PartnerConfig } from './services/partners/schema';
 import { transferReceiptHandler } from './services/cases/intake/record-receipt';
@@ -92,6 +93,7 @@ export async function createGateway(opts: GatewayOptions) {
     replay: new ReplayGuard(db), idempotency: new IdempotencyStore(db),
     policy: opts.policy ?? blockListPolicy(opts.blockedMembers ?? []),
     catalog: opts.catalog ?? emptyCatalog, sealer: sealer ?? noDataKey, partners: linkPartners(opts), calendar: opts.calendar ?? nationalCalendar(), clock: opts.clock, ids: opts.ids, logger: opts.logger,
+    workQueued: createSignal(),
   };
   const client = createFederationClient({ self, registry, fetch: opts.fetch, clock: opts.clock, ids: opts.ids, engine, evidence: deps.evidence });
   const outbox = createOutbox({ ...opts.outbox, db, client, clock: opts.clock, ids: opts.ids, logger: opts.logger, sealer: deps.sealer });
@@ -99,7 +101,7 @@ export async function createGateway(opts: GatewayOptions) {
   outbox.onDelivered(transferReceiptHandler(caseCtxOf(deps)));
   // The member's own back office (partners/<self>.json) handles its cases; without one, its clerks do.
   const backOffice = deps.partners.has(self.memberId) ? createBackOffice(caseCtxOf(deps), opts.backOffice) : null;
-  deps.outboxQueued = outbox.wake;
+  deps.workQueued.subscribe(outbox.wake);
   return {
     deps, registry, client, app: createApp(deps),
     /** Durable delivery (§5): enqueue in the caller's transaction; a worker loop (Node entry) delivers. */

@@ -69,7 +69,10 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
   ];
   timers.forEach((t) => t.unref());
   const outboxWorker = startOutboxWorker(gateway.outbox, { logger: logger.child({ component: 'outbox' }) });
-  const backOfficeWorker = gateway.backOffice ? startBackOfficeWorker(gateway.backOffice, { logger: logger.child({ component: 'backoffice' }) }) : null;
+  const backOfficeWorker = gateway.backOffice
+    ? startBackOfficeWorker(gateway.backOffice, { logger: logger.child({ component: 'backoffice' }), afterWork: gateway.outbox.wake })
+    : null;
+  if (backOfficeWorker) gateway.deps.workQueued.subscribe(backOfficeWorker.wake);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: gateway.app.fetch, port: member.port, hostname: config.host }, () => resolve(s));
   });

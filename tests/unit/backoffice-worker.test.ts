@@ -4,7 +4,7 @@ import { silentLogger } from '../../src/lib/logger';
 import type { BackOffice } from '../../src/services/cases/backoffice/back-office';
 
 /** A back office whose rounds are counted; each takes `ms`, and the first `failing` throw. */
-function fakeBackOffice(o: { ms?: number; failing?: number } = {}) {
+function fakeBackOffice(o: { ms?: number; failing?: number; work?: () => { action: string }[] } = {}) {
   const state = { rounds: 0, inFlight: 0, finished: 0 };
   const backOffice = {
     async runOnce() {
@@ -14,7 +14,7 @@ function fakeBackOffice(o: { ms?: number; failing?: number } = {}) {
       await new Promise((r) => setTimeout(r, o.ms ?? 0));
       state.inFlight--;
       state.finished++;
-      return [];
+      return o.work?.() ?? [];
     },
   } as unknown as BackOffice;
   return { backOffice, state };
@@ -36,5 +36,18 @@ describe('the back-office worker loop', () => {
     const rounds = state.rounds;
     await new Promise((r) => setTimeout(r, 30));
     expect(state.rounds).toBe(rounds);
+  });
+
+  it('wake() starts a round at once rather than at the next tick, and a round that did work wakes the outbox', async () => {
+    const queue: { action: string }[][] = [[], [{ action: 'submit' }]];
+    const { backOffice, state } = fakeBackOffice({ work: () => queue.shift() ?? [] });
+    let outboxWoken = 0;
+    const worker = startBackOfficeWorker(backOffice, { logger: silentLogger, tickMs: 600_000, afterWork: () => { outboxWoken++; } });
+    await until(() => state.finished === 1);
+    expect(outboxWoken).toBe(0);
+    worker.wake();
+    await until(() => state.finished === 2);
+    expect(outboxWoken).toBe(1);
+    await worker.stop();
   });
 });

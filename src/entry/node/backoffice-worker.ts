@@ -9,6 +9,8 @@ export interface BackOfficeWorkerOptions {
   batch?: number;
   /** How long stop() waits for the round in flight; an unfinished case is taken over when its lease ends. */
   stopTimeoutMs?: number;
+  /** After a round that did something: its events are in the outbox, so the caller wakes the outbox worker. */
+  afterWork?: () => void;
 }
 
 /**
@@ -19,9 +21,10 @@ export function startBackOfficeWorker(backOffice: BackOffice, opts: BackOfficeWo
   const tickMs = opts.tickMs ?? 1_000;
   const batch = opts.batch ?? 8;
   let running = true;
+  let woken = false;
   let alarm: (() => void) | null = null;
 
-  const sleep = () => new Promise<void>((resolve) => {
+  const sleep = () => (woken ? Promise.resolve() : new Promise<void>((resolve) => {
     const timer = setTimeout(done, tickMs);
     function done() {
       clearTimeout(timer);
@@ -29,15 +32,18 @@ export function startBackOfficeWorker(backOffice: BackOffice, opts: BackOfficeWo
       resolve();
     }
     alarm = done;
-  });
+  }));
 
   let round: Promise<unknown> = Promise.resolve();
   const loop = (async () => {
     while (running) {
       let full = false;
+      woken = false;
       try {
         round = backOffice.runOnce(batch);
-        full = ((await round) as unknown[]).length >= batch;
+        const steps = (await round) as { action: string }[];
+        full = steps.length >= batch;
+        if (steps.some((s) => s.action !== 'none')) opts.afterWork?.();
       } catch (err) {
         opts.logger.warn({ err }, 'back-office round failed');
       }
@@ -46,6 +52,11 @@ export function startBackOfficeWorker(backOffice: BackOffice, opts: BackOfficeWo
   })();
 
   return {
+    /** New work was committed (a transfer received, a withdrawal): start a round now rather than at the next tick. */
+    wake(): void {
+      woken = true;
+      alarm?.();
+    },
     /** Stops starting rounds, then waits (bounded) for the one in flight. */
     async stop(): Promise<void> {
       running = false;
