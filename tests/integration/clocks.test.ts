@@ -47,6 +47,8 @@ describe('clocks through a case: received -> accepted -> supplement_requested ->
     main = await m.transferredCase(tokens.intake);
     // The receipt came back at once: the transfer hop ended, the acceptance hop (24 h) began.
     expect(await clocks('gaoxin', main.gx)).toMatchObject({ state: 'received', hopStartedAt: T0, hopDueAt: T0 + SLA_HOURS.accept * HOUR, deadlineAt: null });
+    // The handling side starts the same hop on receipt, by its own agreement.
+    expect(await clocks('xihaike', main.xh)).toMatchObject({ state: 'received', hopStartedAt: T0, hopDueAt: T0 + SLA_HOURS.accept * HOUR, deadlineAt: null });
     m.clock.set(at('2026-03-02T09:30:00'));
     stuck = await m.transferredCase(tokens.intake);
   });
@@ -66,6 +68,20 @@ describe('clocks through a case: received -> accepted -> supplement_requested ->
     const c = await clocks('gaoxin', main.gx);
     expect(c).toMatchObject({ state: 'supplement_requested', hopDueAt: at('2026-03-03T10:00:00') + SLA_HOURS.supplement * HOUR, deadlineAt: at('2026-03-04T00:00:00') });
     expect(c.pauses).toEqual([{ from: at('2026-03-03T10:00:00') }]);
+  });
+
+  it('clerks read their cases with the clocks: a handling clerk lists those sent to the member, overdue ones on request', async () => {
+    const list = await m.api('xihaike', tokens.handling, 'GET', '/api/v1/cases?role=handling');
+    expect(list.status).toBe(200);
+    const byRef = new Map((list.json as unknown as { ref: string }[]).map((c) => [c.ref, c]));
+    expect(byRef.get(main.xh)).toMatchObject({ role: 'handling', intakeMember: 'gaoxin', state: 'supplement_requested', hop: 'supplement', paused: true, overdue: false });
+    expect(byRef.get(stuck.xh)).toMatchObject({ role: 'handling', state: 'received', hop: 'accept', hopDueAt: new Date(at('2026-03-03T09:30:00')).toISOString(), overdue: true });
+    const late = await m.api('xihaike', tokens.handling, 'GET', '/api/v1/cases?overdue=true');
+    expect((late.json as unknown as { ref: string }[]).map((c) => c.ref)).toEqual([stuck.xh]);
+    expect((await m.api('xihaike', tokens.handling, 'GET', `/api/v1/cases/${stuck.xh}`)).json).toMatchObject({ ref: stuck.xh, overdue: true, materials: expect.arrayContaining([expect.objectContaining({ sha256: expect.any(String) })]) });
+    // Intake clerks of the other member, and bad filters, get nothing.
+    expect((await m.api('gaoxin', tokens.intake, 'GET', `/api/v1/cases/${stuck.xh}`)).status).toBe(404);
+    expect((await m.api('xihaike', tokens.handling, 'GET', '/api/v1/cases?state=nonsense')).status).toBe(400);
   });
 
   it('the overdue list shows a case past its hop and hides a paused one past its deadline', async () => {
@@ -102,7 +118,8 @@ describe('clocks through a case: received -> accepted -> supplement_requested ->
     expect(first.json.nextCursor).toEqual(expect.any(String));
     const second = await overdue('gaoxin', `?limit=1&cursor=${first.json.nextCursor}`);
     expect(second.json).toMatchObject({ cases: [{ ref: main.gx, status: 'under_review', hop: 'decide', late: 'deadline', dueAt: new Date(at('2026-03-06T00:00:00')).toISOString(), overdueHours: 12, overdueWorkingDays: 1 }], nextCursor: null });
-    expect((await overdue('xihaike')).json.cases).toMatchObject([{ ref: main.xh, side: 'handling', late: 'deadline' }]);
+    // xihaike sees its side of both: the stuck case past its acceptance hop since 03-03 09:30, the other past its deadline.
+    expect((await overdue('xihaike')).json.cases).toMatchObject([{ ref: stuck.xh, side: 'handling', late: 'hop' }, { ref: main.xh, side: 'handling', late: 'deadline' }]);
   });
 
   it('the decision ends the deadline and starts the shipping hop: the case leaves the list', async () => {
@@ -113,7 +130,7 @@ describe('clocks through a case: received -> accepted -> supplement_requested ->
     // The same hop (ship) keeps running through result_issued.
     expect(await clocks('xihaike', main.xh)).toMatchObject({ state: 'result_issued', hopStartedAt: at('2026-03-06T14:00:00') });
     expect((await overdue('gaoxin')).json.cases).toMatchObject([{ ref: stuck.gx }]);
-    expect((await overdue('xihaike')).json.cases).toEqual([]);
+    expect((await overdue('xihaike')).json.cases).toMatchObject([{ ref: stuck.xh }]);
   });
 
   it('a case without a next hop has no hop clock', async () => {

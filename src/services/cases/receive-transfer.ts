@@ -11,6 +11,7 @@ import type { Sealer } from '../../lib/sealed';
 import type { CatalogReader } from '../catalog/offered-items';
 import { backOfficeHandles } from './backoffice/link';
 import type { PartnerLink } from '../../context';
+import { clocksAtReceipt } from './clocks';
 import { initialCaseState } from './state-machine';
 import { MAX_MATERIAL_BYTES, type TransferBody } from './transfer-schema';
 
@@ -67,6 +68,8 @@ export async function receiveTransfer({ ctx, input }: { ctx: ReceiveTransferCtx;
     materialsDigest: receipt.materialsDigest, receiptId: receipt.receiptId, receivedAt: now, createdAt: now, updatedAt: now,
     // The back office decides the item: its worker submits the case, durably, from this row (services/cases/backoffice).
     partnerNextAt: ctx.partners && backOfficeHandles({ partners: ctx.partners, selfId: ctx.selfId }, body.itemCode) ? now : null,
+    // The acceptance hop starts with the receipt: no transition runs on this side before it.
+    ...(ctx.partners ? clocksAtReceipt({ partners: ctx.partners, selfId: ctx.selfId }, { role: 'handling', handlingMember: ctx.selfId, itemCode: body.itemCode, mode: body.mode }, now.getTime()) : {}),
   };
   const inserted = await ctx.db.transaction(async (tx) => {
     const [saved] = await tx.insert(cases).values(row).onConflictDoNothing().returning({ ref: cases.ref });

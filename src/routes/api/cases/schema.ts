@@ -71,6 +71,8 @@ const jointStepViewSchema = z.object({
 
 export const intakeCaseSchema = z.object({
   ref: z.string().openapi({ example: 'cs_Jx3o9cV2bq1mT8aQ' }),
+  role: z.enum(['intake', 'handling']).openapi({ description: 'intake: taken in at our window; handling: sent to us to decide' }),
+  intakeMember: z.string(),
   caseId: z.string().openapi({ example: 'gaoxin-20261128-0001' }),
   itemCode: z.string(),
   mode: z.string(),
@@ -90,7 +92,19 @@ export const intakeCaseSchema = z.object({
   parentRef: z.string().optional().openapi({ description: 'a step of a joint case: the joint case it belongs to' }),
   step: z.string().optional().openapi({ description: 'a step of a joint case: its id' }),
   steps: z.array(jointStepViewSchema).optional().openapi({ description: 'a joint case: its steps, in the order they can run' }),
-}).openapi('IntakeCase', { description: 'An intake case; the ID number only masked, the phone never' });
+  hop: z.string().nullable().openapi({ description: 'the hop whose SLA runs now (transfer, accept, supplement, decide, ship, deliver)' }),
+  hopDueAt: z.string().nullable().openapi({ description: "when the hop's SLA (the agreement's hours) runs out" }),
+  deadlineAt: z.string().nullable().openapi({ description: "the item's promised (else statutory) deadline in working days, from acceptance, pauses excluded" }),
+  paused: z.boolean().openapi({ description: 'the clock stands still: waiting for supplements (补正)' }),
+  overdue: z.boolean(),
+}).openapi('Case', { description: 'A case as a clerk of this member sees it; the ID number only masked, the phone never' });
+
+export const caseListQuery = z.object({
+  role: z.enum(['intake', 'handling']).optional(),
+  state: status.optional(),
+  overdue: z.enum(['true', 'false']).optional().openapi({ description: 'only cases past their SLA or deadline, the clock running' }),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
 
 export const intakeCaseListSchema = z.array(intakeCaseSchema).openapi('IntakeCaseList');
 

@@ -40,7 +40,7 @@ export async function createIntakeCase({ ctx, input }: { ctx: IntakeCtx; input: 
     const [inserted] = await tx.insert(cases).values({ ...row, intakeCaseId }).returning();
     return inserted!;
   });
-  return toCaseView(saved, [], jointStepsView(saved, []));
+  return toCaseView(saved, [], jointStepsView(saved, []), ctx.clock.now());
 }
 
 /** The advisory lock class of case numbering (the second key is the member and day). */

@@ -1,4 +1,6 @@
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { clockView } from '../clocks';
+import type { Side } from '../events-schema';
 import type { Db } from '../../../db/client';
 import { caseMaterials, cases } from '../../../db/schema/index';
 import type { ClerkIdentity } from '../../clerks/schema';
@@ -22,19 +24,46 @@ export async function findIntakeCase(db: Db, ref: string, clerk: ClerkIdentity, 
 }
 
 /**
- * The intake cases `clerk` may see, newest first. The steps of a joint case are left out: the clerk took in
+ * Who may read a case: intake cases as above; handling cases (sent to this member to decide, taken in at
+ * no window of ours) by the member's handling clerks; a supervisor reads both.
+ */
+const readableBy = (clerk: ClerkIdentity) => {
+  const handling = and(eq(cases.role, 'handling'), eq(cases.handlingMember, clerk.member));
+  if (clerk.role === 'handling') return handling;
+  return clerk.role === 'supervisor' ? or(visibleTo(clerk), handling) : visibleTo(clerk);
+};
+
+export interface CaseListFilter {
+  role?: 'intake' | 'handling';
+  state?: CaseStatus;
+  /** Only cases past their hop's SLA or the item's deadline, the clock running. */
+  overdue?: boolean;
+  limit?: number;
+}
+
+/**
+ * The cases `clerk` may see, newest first. The steps of a joint case are left out: the clerk took in
  * one application, listed once; its steps are in the joint case's view (each still readable by its ref).
  */
-export async function listIntakeCases(db: Db, clerk: ClerkIdentity, limit = 100): Promise<IntakeCaseView[]> {
-  const rows = await db.select().from(cases).where(and(visibleTo(clerk), isNull(cases.parentRef))).orderBy(desc(cases.createdAt), desc(cases.intakeCaseId)).limit(limit);
-  return rows.map((row) => toCaseView(row, []));
+export async function listCases(db: Db, clerk: ClerkIdentity, filter: CaseListFilter, now: number): Promise<IntakeCaseView[]> {
+  const at = new Date(now);
+  const rows = await db.select().from(cases).where(and(
+    readableBy(clerk), isNull(cases.parentRef),
+    filter.role ? eq(cases.role, filter.role) : undefined,
+    filter.state ? eq(cases.state, filter.state) : undefined,
+    filter.overdue ? and(ne(cases.state, 'supplement_requested'), or(lt(cases.hopDueAt, at), lt(cases.deadlineAt, at))) : undefined,
+  )).orderBy(desc(cases.createdAt), desc(cases.ref)).limit(filter.limit ?? 100);
+  const views = rows.map((row) => toCaseView(row, [], undefined, now));
+  // The SQL keeps cases whose deadline passed after the decision too; clockView knows when the deadline stops.
+  return filter.overdue ? views.filter((v) => v.overdue) : views;
 }
 
 /** The case `{ref}` as `clerk` may see it, with its materials and, for a joint case, its steps; null: 404. */
-export async function findIntakeCaseView(db: Db, ref: string, clerk: ClerkIdentity): Promise<IntakeCaseView | null> {
-  const row = await findIntakeCase(db, ref, clerk);
+export async function findCaseView(db: Db, ref: string, clerk: ClerkIdentity, now: number): Promise<IntakeCaseView | null> {
+  if (!CASE_REF.test(ref)) return null;
+  const [row] = await db.select().from(cases).where(and(eq(cases.ref, ref), readableBy(clerk)));
   if (!row) return null;
-  return toCaseView(row, await listMaterials(db, row.ref), await loadJointSteps(db, row));
+  return toCaseView(row, await listMaterials(db, row.ref), await loadJointSteps(db, row), now);
 }
 
 /** The materials of a case, in the order they were added, without their content. */
@@ -46,10 +75,10 @@ export async function listMaterials(db: Db, ref: string): Promise<MaterialView[]
 }
 
 /** The case as the API shows it; the sealed ID number and phone never leave the row. */
-export function toCaseView(row: CaseRow, materials: MaterialView[], steps?: JointStepView[] | null): IntakeCaseView {
+export function toCaseView(row: CaseRow, materials: MaterialView[], steps: JointStepView[] | null | undefined, now: number): IntakeCaseView {
   const intake = row.intake as { window: string; clerk: string };
   return {
-    ref: row.ref, caseId: row.intakeCaseId, itemCode: row.itemCode, mode: row.mode, state: row.state as CaseStatus,
+    ref: row.ref, role: row.role as Side, intakeMember: row.intakeMember, caseId: row.intakeCaseId, itemCode: row.itemCode, mode: row.mode, state: row.state as CaseStatus,
     applicant: { kind: row.applicantKind, name: row.applicantName, idType: row.applicantIdType },
     applicantIdMasked: row.applicantIdMasked, window: intake.window, clerk: intake.clerk,
     delivery: row.delivery as IntakeCaseView['delivery'],
@@ -58,5 +87,6 @@ export function toCaseView(row: CaseRow, materials: MaterialView[], steps?: Join
     materials,
     ...(row.parentRef ? { parentRef: row.parentRef, step: row.step ?? '' } : {}),
     ...(steps ? { steps } : {}),
+    ...clockView(row, now),
   };
 }

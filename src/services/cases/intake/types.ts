@@ -10,6 +10,7 @@ import type { CatalogReader } from '../../catalog/offered-items';
 import type { JointStep } from '../joint-plan';
 import type { JointStepView } from '../joint/steps-view';
 import type { CaseStatus } from '../state-machine';
+import type { ClockView } from '../clocks';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type Mode = (typeof MODES)[number];
@@ -63,8 +64,11 @@ export interface MaterialView {
 }
 
 /** An intake case as the API shows it: the ID number masked, the phone never. */
-export interface IntakeCaseView {
+export interface IntakeCaseView extends ClockView {
   ref: string;
+  /** intake: taken in at our window; handling: sent to us to decide. */
+  role: 'intake' | 'handling';
+  intakeMember: string;
   caseId: string;
   itemCode: string;
   mode: string;
