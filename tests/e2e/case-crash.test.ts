@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { openDatabase } from '../../src/entry/node/database';
@@ -10,6 +9,7 @@ import { randomIds } from '../../src/lib/ids';
 import { addClerk } from '../../src/services/clerks/add-clerk';
 import { createTestAlliance, writeAllianceFiles } from '../support/alliance';
 import { freePort } from '../support/http';
+import { receiverProxy, until } from '../support/receiver-proxy';
 import { startGatewayProcess, type GatewayProcess } from '../support/process';
 
 const admin = process.env.DATABASE_URL;
@@ -18,45 +18,7 @@ const REQUIRED = ['id-card', 'purchase-contract', 'invoice', 'marriage-certifica
 /** Outbox deliveries in flight at once in the Node worker (src/entry/node/outbox-worker.ts). */
 const WORKER_CONCURRENCY = 8;
 
-/**
- * xihaike's public URL is this proxy: it holds requests on their way (so gaoxin can be killed with
- * transfers in flight) and counts what xihaike answered afresh and what it answered from its
- * idempotency record (§5).
- */
-function receiverProxy(upstream: () => string) {
-  const state = { holdAfter: Infinity, forwarded: 0, fresh: 0, replayed: 0, held: [] as (() => void)[] };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => void (async () => {
-      if (state.forwarded >= state.holdAfter) await new Promise<void>((r) => state.held.push(r));
-      state.forwarded++;
-      const headers: Record<string, string> = {};
-      for (const h of ['handshake-request', 'idempotency-key', 'content-type', 'accept']) if (typeof req.headers[h] === 'string') headers[h] = req.headers[h];
-      try {
-        const up = await fetch(upstream() + req.url, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
-        const body = Buffer.from(await up.arrayBuffer());
-        if (up.headers.get('idempotent-replayed') === 'true') state.replayed++;
-        else if (up.ok) state.fresh++;
-        const out: Record<string, string> = {};
-        for (const h of ['content-type', 'handshake-response', 'idempotent-replayed']) { const v = up.headers.get(h); if (v) out[h] = v; }
-        res.writeHead(up.status, out).end(body);
-      } catch {
-        // xihaike is down: the sender sees the connection drop, as it would without a proxy.
-        req.socket.destroy();
-      }
-    })());
-  });
-  return { state, server, release: () => { state.holdAfter = Infinity; state.held.splice(0).forEach((r) => r()); } };
-}
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Runs `fn` over `items`, at most `limit` at a time. */
 async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {

@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { openDatabase } from '../../src/entry/node/database';
@@ -7,48 +6,12 @@ import { systemClock } from '../../src/lib/clock';
 import { randomIds } from '../../src/lib/ids';
 import { createTestAlliance, writeAllianceFiles } from '../support/alliance';
 import { freePort } from '../support/http';
+import { receiverProxy, until } from '../support/receiver-proxy';
 import { startGatewayProcess, type GatewayProcess } from '../support/process';
 
 const admin = process.env.DATABASE_URL;
 
-/**
- * B's public URL is this proxy: it lets the test stop requests on their way (so A can be killed with
- * requests in flight) and counts what B answered afresh and what it answered from its idempotency record.
- */
-function receiverProxy(upstream: () => string) {
-  const state = { holdAfter: Infinity, forwarded: 0, fresh: 0, replayed: 0, held: [] as (() => void)[] };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => void (async () => {
-      if (state.forwarded >= state.holdAfter) await new Promise<void>((r) => state.held.push(r));
-      state.forwarded++;
-      const headers: Record<string, string> = {};
-      for (const h of ['handshake-request', 'idempotency-key', 'content-type', 'accept']) if (typeof req.headers[h] === 'string') headers[h] = req.headers[h];
-      try {
-        const up = await fetch(upstream() + req.url, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
-        const body = Buffer.from(await up.arrayBuffer());
-        if (up.headers.get('idempotent-replayed') === 'true') state.replayed++;
-        else if (up.ok) state.fresh++;
-        const out: Record<string, string> = {};
-        for (const h of ['content-type', 'handshake-response', 'idempotent-replayed']) { const v = up.headers.get(h); if (v) out[h] = v; }
-        res.writeHead(up.status, out).end(body);
-      } catch {
-        // B is down: the sender sees the connection drop, as it would without a proxy.
-        req.socket.destroy();
-      }
-    })());
-  });
-  return { state, server, release: () => { state.holdAfter = Infinity; state.held.splice(0).forEach((r) => r()); } };
-}
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(!admin)('outbox across a crash of the sender and an outage of the receiver (real processes; needs PostgreSQL: DATABASE_URL)', () => {
   const names: string[] = [];

@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import postgres from 'postgres';
 import { openDatabase } from '../../src/entry/node/database';
 import { systemClock } from '../../src/lib/clock';
 import { randomIds } from '../../src/lib/ids';
@@ -10,6 +9,7 @@ import { addClerk } from '../../src/services/clerks/add-clerk';
 import type { ClerkRole } from '../../src/services/clerks/schema';
 import { createTestAlliance, writeAllianceFiles } from '../support/alliance';
 import { freePort } from '../support/http';
+import { createProcessDatabase, dropDatabases } from '../support/db';
 import { ROOT, startGatewayProcess, type GatewayProcess } from '../support/process';
 
 // Three gateway processes on loopback, each member with its own database, keys and configuration, as three
@@ -40,14 +40,9 @@ function handledBy(member: string): { code: string; modes: Mode[] }[] {
 async function databaseFor(id: Member, dataDir: string): Promise<{ env: Record<string, string>; url: string | null; pgliteDir: string }> {
   const pgliteDir = join(dataDir, 'db');
   if (!admin) return { env: {}, url: null, pgliteDir };
-  const name = `hs_e2e_three_${id.replace('-', '_')}_${Date.now().toString(36)}`;
-  const sql = postgres(admin, { max: 1, onnotice: () => {} });
-  await sql.unsafe(`create database ${name}`);
-  await sql.end();
+  const { name, url } = await createProcessDatabase(admin, `hs_e2e_three_${id.replace('-', '_')}`);
   databases.push(name);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return { env: { DATABASE_URL: url.toString() }, url: url.toString(), pgliteDir };
+  return { env: { DATABASE_URL: url }, url, pgliteDir };
 }
 
 /** One clerk per role, made on the member's database before its gateway opens it (PGlite serves one process). */
@@ -88,11 +83,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(Object.values(procs).map((p) => p.stop()));
-  if (admin && databases.length) {
-    const sql = postgres(admin, { max: 1, onnotice: () => {} });
-    for (const name of databases) await sql.unsafe(`drop database if exists ${name} with (force)`);
-    await sql.end();
-  }
+  if (admin) await dropDatabases(admin, databases);
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
 }, 60_000);
 

@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import postgres from 'postgres';
 import { createFederationClient } from '../../src/federation/client';
 import { signRequest } from '../../src/federation/envelope/sign';
 import { loadSigner } from '../../src/federation/keys';
@@ -11,6 +10,7 @@ import { randomIds } from '../../src/lib/ids';
 import { silentLogger } from '../../src/lib/logger';
 import { createTestAlliance, writeAllianceFiles, type TestAlliance } from '../support/alliance';
 import { freePort } from '../support/http';
+import { createProcessDatabase, dropDatabases } from '../support/db';
 import { startGatewayProcess, type GatewayProcess } from '../support/process';
 
 const ids = ['alpha', 'beta'] as const;
@@ -23,14 +23,9 @@ const admin = process.env.DATABASE_URL;
 /** A separate database per process: a fresh PostgreSQL database when DATABASE_URL is set, else its own PGlite files. */
 async function databaseFor(id: string): Promise<Record<string, string>> {
   if (!admin) return { HANDSHAKE_DATA_DIR: `${files.dir}/${id}` };
-  const name = `hs_e2e_${id}_${Date.now().toString(36)}`;
-  const sql = postgres(admin, { max: 1, onnotice: () => {} });
-  await sql.unsafe(`create database ${name}`);
-  await sql.end();
+  const { name, url } = await createProcessDatabase(admin, `hs_e2e_${id}`);
   databases.push(name);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return { DATABASE_URL: url.toString(), HANDSHAKE_DATA_DIR: `${files.dir}/${id}` };
+  return { DATABASE_URL: url, HANDSHAKE_DATA_DIR: `${files.dir}/${id}` };
 }
 
 beforeAll(async () => {
@@ -48,11 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(Object.values(procs).map((p) => p.stop()));
-  if (admin && databases.length) {
-    const sql = postgres(admin, { max: 1, onnotice: () => {} });
-    for (const name of databases) await sql.unsafe(`drop database if exists ${name} with (force)`);
-    await sql.end();
-  }
+  if (admin) await dropDatabases(admin, databases);
 });
 
 /** A client acting as `id`, built from the same files as that member's process. */

@@ -38,3 +38,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 export async function openSameDatabase(url: string) {
   return openDatabase({ databaseUrl: url, pgliteDir: '', migrate: false, maxConnections: 5 });
 }
+
+/** An empty PostgreSQL database for a gateway process to migrate itself (e2e); returns its URL. */
+export async function createProcessDatabase(admin: string, prefix: string): Promise<{ name: string; url: string }> {
+  const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
+  const sql = postgres(admin, { max: 1, onnotice: () => {} });
+  await sql.unsafe(`create database ${name}`);
+  await sql.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString() };
+}
+
+/** Drops the databases of createProcessDatabase, even with connections still open. */
+export async function dropDatabases(admin: string, names: readonly string[]): Promise<void> {
+  if (!names.length) return;
+  const sql = postgres(admin, { max: 1, onnotice: () => {} });
+  for (const name of names) await sql.unsafe(`drop database if exists ${name} with (force)`);
+  await sql.end();
+}
