@@ -9,6 +9,7 @@ import { randomIds } from '../../src/lib/ids';
 import { addClerk } from '../../src/services/clerks/add-clerk';
 import { createTestAlliance, writeAllianceFiles } from '../support/alliance';
 import { freePort } from '../support/http';
+import { createProcessDatabase } from '../support/db';
 import { receiverProxy, until } from '../support/receiver-proxy';
 import { startGatewayProcess, type GatewayProcess } from '../support/process';
 
@@ -54,15 +55,11 @@ async function startPair(tag: string) {
   mkdirSync(partnersDir);
 
   async function createDatabase(id: string): Promise<string> {
-    const name = `hs_e2e_case_${tag}_${id}_${Date.now().toString(36)}`;
-    const sql = postgres(admin!, { max: 1, onnotice: () => {} });
-    await sql.unsafe(`create database ${name}`);
-    await sql.end();
+    const { name, url } = await createProcessDatabase(admin!, `hs_e2e_case_${tag}_${id}`);
     names.push(name);
-    const url = new URL(admin!);
-    url.pathname = `/${name}`;
-    return url.toString();
+    return url;
   }
+
   const urls = { gaoxin: await createDatabase('gaoxin'), xihaike: await createDatabase('xihaike') };
   const env = (id: 'gaoxin' | 'xihaike', publicPort: number): Record<string, string> => ({
     HANDSHAKE_ANCHOR_JWKS: files.anchorJwks, HANDSHAKE_REGISTRY: files.registry, HANDSHAKE_PARTNERS_DIR: partnersDir,

@@ -6,6 +6,7 @@ import { systemClock } from '../../src/lib/clock';
 import { randomIds } from '../../src/lib/ids';
 import { createTestAlliance, writeAllianceFiles } from '../support/alliance';
 import { freePort } from '../support/http';
+import { createProcessDatabase } from '../support/db';
 import { receiverProxy, until } from '../support/receiver-proxy';
 import { startGatewayProcess, type GatewayProcess } from '../support/process';
 
@@ -25,15 +26,11 @@ describe.skipIf(!admin)('outbox across a crash of the sender and an outage of th
   let sqlB: postgres.Sql;
 
   async function createDatabase(id: string): Promise<string> {
-    const name = `hs_e2e_outbox_${id}_${Date.now().toString(36)}`;
-    const sql = postgres(admin!, { max: 1, onnotice: () => {} });
-    await sql.unsafe(`create database ${name}`);
-    await sql.end();
+    const { name, url } = await createProcessDatabase(admin!, `hs_e2e_outbox_${id}`);
     names.push(name);
-    const url = new URL(admin!);
-    url.pathname = `/${name}`;
-    return url.toString();
+    return url;
   }
+
 
   const enqueue = (n: number, batch: string) => Promise.all(Array.from({ length: n }, (_, i) => enqueueMessage(dbA.db, {
     kind: 'ping', to: 'beta', method: 'POST', path: '/federation/v1/ping', body: { batch, i },

@@ -2,8 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { seedDefaultCatalog } from '../../src/entry/node/catalog';
-import { signRequest } from '../../src/federation/envelope/sign';
-import { loadSigner } from '../../src/federation/keys';
 import type { Gateway } from '../../src/gateway';
 import { systemClock } from '../../src/lib/clock';
 import { utf8 } from '../../src/lib/encoding';
@@ -16,6 +14,7 @@ import type { ClerkRole } from '../../src/services/clerks/schema';
 import { createTestAlliance, type TestAlliance } from '../support/alliance';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { inProcessFetch, startTestGateway } from '../support/gateway';
+import { postSigned } from '../support/signed';
 
 const ENDPOINTS = { gaoxin: 'https://gaoxin.example.test', xihaike: 'https://xihaike.example.test' } as const;
 type Member = keyof typeof ENDPOINTS;
@@ -37,20 +36,13 @@ async function clerk(member: Member, role: ClerkRole, window = 'kuayu-1') {
 /** A signed §7.1 transfer from gaoxin, so that xihaike holds a handling case. */
 async function transferToXihaike(): Promise<string> {
   const content = utf8('%PDF 合同');
-  const body = utf8(JSON.stringify({
+  const res = await postSigned({ alliance, from: 'gaoxin', to: 'xihaike', url: `${ENDPOINTS.xihaike}/federation/v1/cases`, app: gw.xihaike.app, body: {
     caseId: 'GX-20261128-0001', itemCode: 'KS-GJJ-003', mode: 'proxy_intake',
     applicant: { kind: 'person', name: '李四', idType: 'resident_id', idNumber: '370211199202021234' },
     intake: { member: 'gaoxin', window: 'kuayu-1', clerk: 'clerk-1', receivedAt: '2026-11-28T09:00:00+08:00', identityCheck: { method: 'id_card_reader', result: 'passed' } },
     materials: [{ requirement: 'purchase-contract', name: '购房合同', mediaType: 'application/pdf', size: content.length, sha256: sha256(content), content: Buffer.from(content).toString('base64') }],
     delivery: { method: 'window' }, consent: { dataSharing: true, at: '2026-11-28T08:59:00+08:00' },
-  }));
-  const url = `${ENDPOINTS.xihaike}/federation/v1/cases`;
-  const signer = await loadSigner(alliance.members.get('gaoxin')!.privateJwk);
-  const { token } = await signRequest(signer, { iss: 'gaoxin', aud: 'xihaike', method: 'POST', url, body }, systemClock, randomIds);
-  const res = await gw.xihaike.app.request(url, {
-    method: 'POST', body: body as Uint8Array<ArrayBuffer>,
-    headers: { 'handshake-request': token, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
-  });
+  } });
   expect(res.status).toBe(202);
   return ((await res.json()) as { caseRef: string }).caseRef;
 }

@@ -3,8 +3,6 @@ import { and, eq } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { caseEvents, cases, outboxMessages } from '../../src/db/schema/index';
 import { seedDefaultCatalog } from '../../src/entry/node/catalog';
-import { signRequest } from '../../src/federation/envelope/sign';
-import { loadSigner } from '../../src/federation/keys';
 import type { Gateway } from '../../src/gateway';
 import { systemClock } from '../../src/lib/clock';
 import { utf8 } from '../../src/lib/encoding';
@@ -15,6 +13,7 @@ import type { ClerkRole } from '../../src/services/clerks/schema';
 import { createTestAlliance, type TestAlliance } from '../support/alliance';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { inProcessFetch, startTestGateway } from '../support/gateway';
+import { postSigned } from '../support/signed';
 
 // 户口迁移（工作调动）: offered only as joint handling (多地联办) in partners/catalog/items.json.
 const ITEM = 'KS-HJ-002';
@@ -265,20 +264,13 @@ describe('joint handling: the receiving side (§7.1)', () => {
   it('a joint transfer without step and jointId is 400', async () => {
     const content = utf8('%PDF 准迁证');
     const digest = createHash('sha256').update(content).digest('hex');
-    const body = utf8(JSON.stringify({
+    const res = await postSigned({ alliance, from: 'gaoxin', to: 'xihaike', url: `${ENDPOINTS.xihaike}/federation/v1/cases`, app: gw.xihaike.app, body: {
       caseId: 'GX-JOINT-0001', itemCode: ITEM, mode: 'joint',
       applicant: { kind: 'person', name: '张三', idType: 'resident_id', idNumber: '370211199202021234' },
       intake: { member: 'gaoxin', window: 'kuayu-1', clerk: 'clerk-1', receivedAt: '2026-11-28T09:00:00+08:00', identityCheck: { method: 'id_card_reader', result: 'passed' } },
       materials: [{ requirement: 'id-card', name: '居民身份证', mediaType: 'application/pdf', size: content.length, sha256: digest, content: Buffer.from(content).toString('base64') }],
       delivery: { method: 'window' }, consent: { dataSharing: true, at: '2026-11-28T08:59:00+08:00' },
-    }));
-    const url = `${ENDPOINTS.xihaike}/federation/v1/cases`;
-    const signer = await loadSigner(alliance.members.get('gaoxin')!.privateJwk);
-    const { token } = await signRequest(signer, { iss: 'gaoxin', aud: 'xihaike', method: 'POST', url, body }, systemClock, randomIds);
-    const res = await gw.xihaike.app.request(url, {
-      method: 'POST', body: body as Uint8Array<ArrayBuffer>,
-      headers: { 'handshake-request': token, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
-    });
+    } });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code: 'invalid_request', errors: [{ path: 'step' }] });
     const events = await dbs.xihaike.database.db.select().from(caseEvents);
