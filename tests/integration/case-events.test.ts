@@ -10,6 +10,7 @@ import { randomIds } from '../../src/lib/ids';
 import type { Gateway } from '../../src/gateway';
 import { dbCatalogReader } from '../../src/services/catalog/catalog-in-force';
 import { createTestAlliance, type TestAlliance } from '../support/alliance';
+import { caseEvents } from '../../src/db/schema/index';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startTestGateway } from '../support/gateway';
 
@@ -81,8 +82,11 @@ describe('case status and events (§7.2) on the handling side', () => {
     expect(await call('gaoxin', 'xihaike', 'POST', `/federation/v1/cases/${ref}/events`, withdraw)).toMatchObject({ status: 200, json: { eventId: 'e-withdraw', status: 'withdrawn' } });
     expect(await call('gaoxin', 'xihaike', 'POST', `/federation/v1/cases/${ref}/events`, { ...withdraw, note: '另一个理由' })).toMatchObject({ status: 409, json: { code: 'idempotency_conflict' } });
     expect(await call('gaoxin', 'xihaike', 'POST', `/federation/v1/cases/${ref}/events`, ev('delivered', 'e-deliver'))).toMatchObject({ status: 409, json: { code: 'invalid_transition' } });
+    // A local step of xihaike's (as its back office leaves them) is its own: the intake member's view has §7.2 events only.
+    await tdb.database.db.insert(caseEvents).values({ id: 'ev_local', caseRef: ref, eventId: 'sf_local', type: 'supplement_forwarded', at: new Date(), side: 'handling', sender: 'xihaike', contentHash: '-', statusAfter: 'withdrawn', recordedAt: new Date() });
     const status = await call('gaoxin', 'xihaike', 'GET', `/federation/v1/cases/${ref}`);
     expect(status.json).toMatchObject({ status: 'withdrawn', timeline: [{ eventId: 'e-withdraw', type: 'withdrawn', side: 'intake', status: 'withdrawn', note: '申请人撤回' }] });
+    expect((status.json.timeline as unknown[]).length).toBe(1);
   });
 });
 

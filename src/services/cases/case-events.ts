@@ -1,10 +1,10 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { caseEvents, cases } from '../../db/schema/index';
 import { hex, utf8 } from '../../lib/encoding';
 import { AppError } from '../../lib/errors';
 import type { CaseCtx } from './case-ctx';
-import type { CaseEvent, Side } from './events-schema';
+import { EVENT_TYPES, type CaseEvent, type Side } from './events-schema';
 import { checkMaterials } from './receive-transfer';
 import { recordTransition } from './record-transition';
 import type { CaseStatus } from './state-machine';
@@ -54,7 +54,9 @@ export async function caseStatus({ ctx, input }: { ctx: { db: Db }; input: { fro
   const visible = await findVisibleCase(ctx.db, input.ref, input.from);
   if (!visible) throw new AppError('not_found', `no case ${input.ref}`);
   const { row } = visible;
-  const timeline = await ctx.db.select().from(caseEvents).where(eq(caseEvents.caseRef, row.ref)).orderBy(asc(caseEvents.recordedAt), asc(caseEvents.id));
+  // Only §7.2 events: this member's local steps (a supplement passed to its back office, joint bookkeeping) are its own.
+  const timeline = await ctx.db.select().from(caseEvents).where(and(eq(caseEvents.caseRef, row.ref), inArray(caseEvents.type, [...EVENT_TYPES])))
+    .orderBy(asc(caseEvents.recordedAt), asc(caseEvents.id));
   return {
     /** This member's own ref of the case, for its evidence (not part of the answer). */
     ownRef: row.ref,
