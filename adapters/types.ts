@@ -97,12 +97,19 @@ export interface AdapterContext {
  * const adapter = createAdapter(ctx); // from adapters/registry.ts
  * const { partnerRef } = await adapter.submitCase(submission);
  * const report = await adapter.queryStatus(partnerRef);
+ * await adapter.provideSupplement(partnerRef, [material], '补正材料');
  */
 export interface PartnerAdapter {
   readonly name: string;
   submitCase(input: CaseSubmission): Promise<SubmitResult>;
   queryStatus(partnerRef: string): Promise<StatusReport>;
   withdraw(partnerRef: string, reason: string): Promise<void>;
+  /**
+   * Passes the supplements (补正材料) the applicant provided to a case waiting for them. The partner
+   * moves the case back under review; a case not waiting for supplements is refused ('rejected').
+   * Sending the same supplement again is answered as a success, so a retry after a lost answer is safe.
+   */
+  provideSupplement(partnerRef: string, materials: CaseMaterial[], note?: string): Promise<void>;
   /** Verifies and maps a callback; throws AdapterError('bad_callback') for a bad signature or shape. Polling-only partners throw it always. */
   parseCallback(raw: RawCallback): Promise<CallbackEvent[]>;
   health(): Promise<{ ok: boolean; latencyMs: number; detail?: string }>;

@@ -31,11 +31,19 @@ export function envelope(options: SoapOptions, credentials: Credentials, operati
     + `<soap:Body><cs:${operation}>${inner}</cs:${operation}></soap:Body></soap:Envelope>`;
 }
 
-export function submitCaseInner(serviceCode: string, caseRef: string, fields: SubmitField[], materials: CaseMaterial[]): string {
-  const data = fields.map((f) => el(f.name, f.value)).join('');
+/** `<cs:materials>`: one `<cs:material>` per file, its content in base64 (SubmitCase and SupplementCase alike). */
+function materialsXml(materials: readonly CaseMaterial[]): string {
   const files = materials.map((m) => '<cs:material>'
     + el('code', m.requirement) + el('name', m.name) + el('mimeType', m.mediaType) + el('size', m.size)
     + el('sha256', m.sha256) + `<cs:content>${toBase64(m.content)}</cs:content></cs:material>`).join('');
-  return el('serviceCode', serviceCode) + el('externalRef', caseRef)
-    + `<cs:applyData>${data}</cs:applyData><cs:materials>${files}</cs:materials>`;
+  return `<cs:materials>${files}</cs:materials>`;
+}
+
+export function submitCaseInner(serviceCode: string, caseRef: string, fields: SubmitField[], materials: CaseMaterial[]): string {
+  const data = fields.map((f) => el(f.name, f.value)).join('');
+  return el('serviceCode', serviceCode) + el('externalRef', caseRef) + `<cs:applyData>${data}</cs:applyData>` + materialsXml(materials);
+}
+
+export function supplementCaseInner(caseNo: string, materials: readonly CaseMaterial[], note?: string): string {
+  return el('caseNo', caseNo) + materialsXml(materials) + (note ? el('note', note) : '');
 }

@@ -1,9 +1,27 @@
+/**
+ * `soap-legacy`: a provincial case WebService (CaseService v1), SOAP 1.1 over HTTP POST to `options.servicePath`.
+ *
+ *   Every request: `SOAPAction: "<namespace>/<Operation>"`, a WS-Security UsernameToken (PasswordText) in the
+ *   header (`options.security: header`: `<AuthHeader><userName/><password/>`), `auth.username` / `auth.password`.
+ *   SubmitCase     {serviceCode, externalRef, applyData {<fieldMap names>}, materials {material*: code, name, mimeType,
+ *                   size, sha256, content (base64)}} -> {caseNo, statusCode, statusTime}; a repeated externalRef returns its case
+ *   QueryCase      {caseNo} -> {caseNo, serviceCode, statusCode, statusName?, statusTime, opinion?, documentNo?,
+ *                   supplementItems {item*}?, deadline?}
+ *   RevokeCase     {caseNo, reason} -> {caseNo, statusCode: CH, statusTime}; E2001 once decided
+ *   SupplementCase {caseNo, materials {material*, as SubmitCase}, note?} -> {caseNo, statusCode, statusTime} (back to the
+ *                   status before BZ 补正); E2001 when the case is not BZ (a repeat of its last supplement, same sha256s,
+ *                   is answered as a success); E1003 when a material's size or sha256 does not match its content
+ *   Ping           {} -> {serverTime}
+ *   Errors: a SOAP Fault, `<detail><errorCode>` mapped by `options.faultCodes` (E1001 auth, E1003 rejected, E1004
+ *     not_found, E2001 rejected, E2002 unavailable...); a Server fault or HTTP 5xx is unavailable. No callbacks: poll.
+ *   Statuses (SJ 收件, SL 受理, BYSL 不予受理, BZ 补正, BJ-ZY/BJ-BY 办结, CZ 出证, CH 撤回): by the partner file's statusMap.
+ */
 import { AdapterError, type AdapterContext, type AdapterFactory, type PartnerAdapter, type StatusReport } from '../types';
 import { createSoapClient, expectShape } from './client';
-import { el, submitCaseInner } from './envelope';
+import { el, submitCaseInner, supplementCaseInner } from './envelope';
 import { REQUIRED_FIELDS, itemForService, itemMapping, mapStatus, parsePartnerTime, submitFields } from './mapping';
 import {
-  pingResponseSchema, queryCaseResponseSchema, revokeCaseResponseSchema, soapOptionsSchema, submitCaseResponseSchema,
+  pingResponseSchema, queryCaseResponseSchema, revokeCaseResponseSchema, soapOptionsSchema, submitCaseResponseSchema, supplementCaseResponseSchema,
   type QueryCaseResponse, type SoapOptions,
 } from './schema';
 
@@ -56,6 +74,11 @@ export function createSoapLegacyAdapter(ctx: AdapterContext): PartnerAdapter {
       const answer = await client.call(ops.revokeCase, el('caseNo', partnerRef) + el('reason', reason));
       const r = expectShape(ops.revokeCase, revokeCaseResponseSchema, answer);
       if (r.caseNo !== partnerRef) throw new AdapterError('bad_response', `${ops.revokeCase}Response names case ${r.caseNo}, not ${partnerRef}`);
+    },
+    async provideSupplement(partnerRef, materials, note) {
+      const answer = await client.call(ops.supplementCase, supplementCaseInner(partnerRef, materials, note));
+      const r = expectShape(ops.supplementCase, supplementCaseResponseSchema, answer);
+      if (r.caseNo !== partnerRef) throw new AdapterError('bad_response', `${ops.supplementCase}Response names case ${r.caseNo}, not ${partnerRef}`);
     },
     async parseCallback() {
       throw new AdapterError('bad_callback', 'this partner has no callbacks; poll queryStatus');

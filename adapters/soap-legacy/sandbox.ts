@@ -31,6 +31,10 @@ export interface SandboxCase {
   applyData: Record<string, string>;
   materials: { code: string; name: string; mimeType: string; size: string; sha256: string; content: Uint8Array }[];
   opinion?: string; documentNo?: string; items?: string[]; deadline?: string;
+  /** 补正: what the applicant supplemented, oldest first. */
+  supplements?: { materials: SandboxCase['materials']; note?: string; at: string }[];
+  /** The status a case returns to once its supplements arrive: the one it had before BZ. */
+  resumeStatus?: string;
 }
 
 export type SandboxFailure =
@@ -150,18 +154,38 @@ export function createSandbox(options: SandboxOptions = {}): { app: Hono; contro
     const applyData = fieldsOf(child(node, 'applyData')?.[1]);
     const missing = (options.requiredFields ?? []).filter((f) => !applyData[f]);
     if (missing.length) throw new Fault('Client', 'E1003', `缺少必填项：${missing.join('、')}`);
-    const materials = [];
-    for (const m of (child(child(node, 'materials')?.[1], 'material')?.[1] ?? []) as unknown[]) {
-      const f = fieldsOf(m);
-      const content = fromBase64(f.content ?? '');
-      if (await sha256Hex(content) !== f.sha256 || String(content.length) !== f.size) throw new Fault('Client', 'E1003', `材料校验失败：${f.name}`);
-      materials.push({ code: f.code ?? '', name: f.name ?? '', mimeType: f.mimeType ?? '', size: f.size ?? '', sha256: f.sha256 ?? '', content });
-    }
+    const materials = await readMaterials(node);
     // The province deduplicates on the sender's reference: a retried SubmitCase gets the same case back.
     const known = [...cases.values()].find((k) => k.externalRef === externalRef);
     if (known) return caseHead(known);
     const k: SandboxCase = { caseNo: `SX${String(++seq).padStart(10, '0')}`, externalRef, serviceCode, statusCode: 'SJ', statusTime: beijingNow(), applyData, materials };
     cases.set(k.caseNo, k);
+    return caseHead(k);
+  }
+
+  async function readMaterials(node: unknown): Promise<SandboxCase['materials']> {
+    const materials = [];
+    for (const m of (child(child(node, 'materials')?.[1], 'material')?.[1] ?? []) as unknown[]) {
+      const f = fieldsOf(m);
+      let content: Uint8Array;
+      try { content = fromBase64(f.content ?? ''); } catch { throw new Fault('Client', 'E1003', `材料内容不是 base64：${f.name}`); }
+      if (await sha256Hex(content) !== f.sha256 || String(content.length) !== f.size) throw new Fault('Client', 'E1003', `材料校验失败：${f.name}`);
+      materials.push({ code: f.code ?? '', name: f.name ?? '', mimeType: f.mimeType ?? '', size: f.size ?? '', sha256: f.sha256 ?? '', content });
+    }
+    return materials;
+  }
+
+  async function supplementCase(node: unknown): Promise<string> {
+    const k = find(textOf(node, 'caseNo'));
+    const materials = await readMaterials(node);
+    if (!materials.length) throw new Fault('Client', 'E1003', '缺少补正材料');
+    const last = k.supplements?.at(-1);
+    // A SupplementCase retried after a lost answer gets the answer it had.
+    if (k.statusCode !== 'BZ' && last && last.materials.length === materials.length && last.materials.every((m, i) => m.sha256 === materials[i]!.sha256)) return caseHead(k);
+    if (k.statusCode !== 'BZ') throw new Fault('Client', 'E2001', `当前状态（${STATUS_NAMES[k.statusCode] ?? k.statusCode}）不允许补正`);
+    const note = textOf(node, 'note');
+    (k.supplements ??= []).push({ materials, at: beijingNow(), ...(note ? { note } : {}) });
+    Object.assign(k, { statusCode: k.resumeStatus ?? 'SJ', statusTime: beijingNow(), items: undefined, deadline: undefined });
     return caseHead(k);
   }
 
@@ -194,7 +218,7 @@ export function createSandbox(options: SandboxOptions = {}): { app: Hono; contro
       const { op, node, header } = operationOf(xml, soapAction);
       checkCredentials(header);
       const handlers: Record<string, (n: unknown) => string | Promise<string>> = {
-        SubmitCase: submitCase, QueryCase: queryCase, RevokeCase: revokeCase, Ping: () => el('serverTime', beijingNow()),
+        SubmitCase: submitCase, QueryCase: queryCase, RevokeCase: revokeCase, SupplementCase: supplementCase, Ping: () => el('serverTime', beijingNow()),
       };
       const handler = Object.hasOwn(handlers, op) ? handlers[op] : undefined;
       if (!handler) throw new Fault('Client', 'E1003', `未知操作：${op}`);
@@ -210,6 +234,7 @@ export function createSandbox(options: SandboxOptions = {}): { app: Hono; contro
     advance(caseNo, statusCode, extra = {}) {
       const k = cases.get(caseNo);
       if (!k) throw new Error(`no sandbox case ${caseNo}`);
+      if (statusCode === 'BZ' && k.statusCode !== 'BZ') k.resumeStatus = k.statusCode;
       Object.assign(k, { statusCode, statusTime: beijingNow() }, extra);
     },
     failNext: (failure) => { failures.push(failure); },

@@ -31,8 +31,9 @@ export const soapOptionsSchema = z.object({
     submitCase: opName.default('SubmitCase'),
     queryCase: opName.default('QueryCase'),
     revokeCase: opName.default('RevokeCase'),
+    supplementCase: opName.default('SupplementCase'),
     ping: opName.default('Ping'),
-  }).strict().default({ submitCase: 'SubmitCase', queryCase: 'QueryCase', revokeCase: 'RevokeCase', ping: 'Ping' }),
+  }).strict().default({ submitCase: 'SubmitCase', queryCase: 'QueryCase', revokeCase: 'RevokeCase', supplementCase: 'SupplementCase', ping: 'Ping' }),
   /** `<detail><errorCode>` of a Client fault -> error kind; replaces the default table when given. */
   faultCodes: z.record(z.string().min(1), z.enum(FAULT_KINDS)).default({ ...DEFAULT_FAULT_CODES }),
   maxResponseBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
@@ -67,6 +68,12 @@ export const queryCaseResponseSchema = z.object({
 });
 
 export const revokeCaseResponseSchema = z.object({
+  caseNo: text,
+  statusCode: text,
+  statusTime: text,
+});
+
+export const supplementCaseResponseSchema = z.object({
   caseNo: text,
   statusCode: text,
   statusTime: text,

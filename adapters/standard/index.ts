@@ -7,6 +7,9 @@
  *         name, mediaType, size, sha256, content (base64)}]}
  *   GET  /api/cases/{id}              -> 200 {id, externalRef, serviceCode, status, updatedAt, events: [{id, status, at, note?, data?}]}
  *   POST /api/cases/{id}/withdraw     {reason} -> 200 {id, status: "withdrawn"}; 409 once decided
+ *   POST /api/cases/{id}/supplements  {materials: [same shape as above], note?} -> 200 {id, status} (the status the case
+ *        had before supplements were requested); 409 when the case is not supplement_requested, except for a repeat
+ *        of its last supplement (the same sha256s), answered 200; 422 when a size or sha256 does not match the content
  *   Auth: `Authorization: Bearer <API key>` (partner file `auth.apiKey`); 401 without it.
  *   Errors: application/problem+json {type, title, status, detail, errors?: [{field, reason}]};
  *     400/409/422 -> rejected, 401/403 -> auth, 404 -> not_found, 429/5xx -> unavailable.
@@ -19,8 +22,8 @@ import type { ItemMapping } from '../../src/services/partners/schema';
 import { AdapterError, type AdapterContext, type AdapterFactory, type CallbackEvent, type PartnerAdapter, type RawCallback } from '../types';
 import { createStandardClient, secretFor } from './client';
 import { decodeJson, issues } from '../common/http';
-import { STANDARD_REQUIRED_FIELDS, eventFromCallback, reportFromCase, standardState, toCaseRequest } from './mapping';
-import { callbackSchema, caseCreatedSchema, caseSchema, healthSchema, optionProblems, standardOptionsSchema, withdrawnSchema, type StandardOptions } from './schema';
+import { STANDARD_REQUIRED_FIELDS, eventFromCallback, reportFromCase, standardState, toCaseRequest, toSupplementRequest } from './mapping';
+import { callbackSchema, caseCreatedSchema, caseSchema, healthSchema, optionProblems, standardOptionsSchema, supplementedSchema, withdrawnSchema, type StandardOptions } from './schema';
 import { verifyHmacHex } from '../common/signature';
 
 export function createStandardAdapter(ctx: AdapterContext): PartnerAdapter {
@@ -42,6 +45,9 @@ export function createStandardAdapter(ctx: AdapterContext): PartnerAdapter {
     },
     async withdraw(partnerRef, reason) {
       await client.call({ method: 'POST', path: `${casePath(partnerRef)}/withdraw`, schema: withdrawnSchema, body: { reason } });
+    },
+    async provideSupplement(partnerRef, materials, note) {
+      await client.call({ method: 'POST', path: `${casePath(partnerRef)}/supplements`, schema: supplementedSchema, body: toSupplementRequest(materials, note) });
     },
     parseCallback: (raw) => parseStandardCallback(ctx, raw),
     async health() {

@@ -1,5 +1,5 @@
 import type { PartnerConfig } from '../../src/services/partners/schema';
-import { PARTNER_STATES, type CallbackEvent, type CaseSubmission, type PartnerState, type StatusReport } from '../types';
+import { PARTNER_STATES, type CallbackEvent, type CaseMaterial, type CaseSubmission, type PartnerState, type StatusReport } from '../types';
 import type { StandardCallback, StandardCase, StandardOptions } from './schema';
 import { base64, itemForServiceCode, itemMapping, mapFields, mapStatus, submissionView } from '../common/tables';
 
@@ -27,10 +27,18 @@ export function toCaseRequest(input: CaseSubmission, partner: PartnerConfig, opt
     mode: input.mode,
     ...(options.callbackUrl ? { callbackUrl: options.callbackUrl } : {}),
     fields: mapFields(submissionView(input, mapping), mapping.fieldMap, options.valueMaps),
-    materials: input.materials.map((m) => ({
-      requirement: m.requirement, name: m.name, mediaType: m.mediaType, size: m.size, sha256: m.sha256, content: base64(m.content),
-    })),
+    materials: toStandardMaterials(input.materials),
   };
+}
+
+/** Materials as `POST /api/cases` and `POST /api/cases/{id}/supplements` carry them: the content in base64. */
+export function toStandardMaterials(materials: readonly CaseMaterial[]): StandardCaseRequest['materials'] {
+  return materials.map((m) => ({ requirement: m.requirement, name: m.name, mediaType: m.mediaType, size: m.size, sha256: m.sha256, content: base64(m.content) }));
+}
+
+/** The body of `POST /api/cases/{id}/supplements`. */
+export function toSupplementRequest(materials: readonly CaseMaterial[], note?: string): { materials: StandardCaseRequest['materials']; note?: string } {
+  return { materials: toStandardMaterials(materials), ...(note ? { note } : {}) };
 }
 
 /** A status string of a case of `serviceCode` -> alliance state (item map, partner map, native names). */

@@ -22,17 +22,33 @@ interface SandboxEvent { id: string; status: string; at: string; note?: string; 
 export interface StandardSandboxCase {
   id: string; externalRef: string; serviceCode: string; mode: string; callbackUrl?: string;
   fields: Record<string, unknown>; materials: unknown[]; status: string; createdAt: string; updatedAt: string; events: SandboxEvent[];
+  /** What the applicant supplemented (补正), oldest first. */
+  supplements?: { materials: SandboxMaterial[]; note?: string; at: string }[];
+  /** The status a case returns to once its supplements arrive: the one it had when they were requested. */
+  resumeStatus?: string;
 }
 
 const WITHDRAWABLE = new Set(['received', 'accepted', 'supplement_requested']);
+const materialSchema = z.object({
+  requirement: z.string().min(1), name: z.string().min(1), mediaType: z.string().min(1), size: z.number().int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/), content: z.base64(),
+});
+type SandboxMaterial = z.infer<typeof materialSchema>;
 const requestSchema = z.object({
   serviceCode: z.string().min(1), externalRef: z.string().min(1), mode: z.enum(['online', 'proxy_intake', 'joint']),
-  callbackUrl: z.url().optional(), fields: z.record(z.string(), z.unknown()),
-  materials: z.array(z.object({
-    requirement: z.string().min(1), name: z.string().min(1), mediaType: z.string().min(1), size: z.number().int().min(0),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/), content: z.base64(),
-  })),
+  callbackUrl: z.url().optional(), fields: z.record(z.string(), z.unknown()), materials: z.array(materialSchema),
 });
+const supplementSchema = z.object({ materials: z.array(materialSchema).min(1), note: z.string().max(1000).optional() });
+
+/** The first material whose size or sha256 does not match its content, as a problem's `errors`; null when all match. */
+async function materialMismatch(materials: SandboxMaterial[]): Promise<{ field: string; reason: string }[] | null> {
+  for (const [i, m] of materials.entries()) {
+    const bytes = Uint8Array.from(atob(m.content), (ch) => ch.charCodeAt(0));
+    if (bytes.length !== m.size || hex(await sha256(bytes)) !== m.sha256) return [{ field: `materials[${i}]`, reason: 'size or sha256 does not match the content' }];
+  }
+  return null;
+}
+const sameSupplement = (a: SandboxMaterial[], b: SandboxMaterial[]) => a.length === b.length && a.every((m, i) => m.sha256 === b[i]!.sha256);
 
 const problem = (c: Context, status: 400 | 401 | 404 | 409 | 422, title: string, detail?: string, errors?: { field: string; reason: string }[]) =>
   c.body(JSON.stringify({ type: 'about:blank', title, status, ...(detail ? { detail } : {}), ...(errors ? { errors } : {}) }), status, { 'content-type': 'application/problem+json' });
@@ -51,6 +67,7 @@ export function createStandardSandbox(opts: StandardSandboxOptions = {}) {
 
   function record(k: StandardSandboxCase, status: string, extra: { note?: string; data?: Record<string, unknown> } = {}): SandboxEvent {
     const event = { id: `ev-${++seq}`, status, at: now(), ...extra };
+    if (status === 'supplement_requested' && k.status !== status) k.resumeStatus = k.status;
     k.status = status; k.updatedAt = event.at; k.events.push(event);
     return event;
   }
@@ -87,10 +104,8 @@ export function createStandardSandbox(opts: StandardSandboxOptions = {}) {
     if (!required) return problem(c, 422, 'Unknown service', `service ${r.serviceCode} is not offered here`);
     const missing = required.filter((f) => r.fields[f] === undefined || r.fields[f] === '');
     if (missing.length) return problem(c, 422, 'Missing fields', undefined, missing.map((field) => ({ field: `fields.${field}`, reason: 'required' })));
-    for (const [i, m] of r.materials.entries()) {
-      const bytes = Uint8Array.from(atob(m.content), (ch) => ch.charCodeAt(0));
-      if (bytes.length !== m.size || hex(await sha256(bytes)) !== m.sha256) return problem(c, 422, 'Material mismatch', undefined, [{ field: `materials[${i}]`, reason: 'size or sha256 does not match the content' }]);
-    }
+    const mismatch = await materialMismatch(r.materials);
+    if (mismatch) return problem(c, 422, 'Material mismatch', undefined, mismatch);
     const existing = [...cases.values()].find((k) => k.externalRef === r.externalRef);
     if (existing) return c.json({ id: existing.id, status: existing.status, createdAt: existing.createdAt }, 200);
     const at = now();
@@ -112,6 +127,23 @@ export function createStandardSandbox(opts: StandardSandboxOptions = {}) {
     if (!body.success) return problem(c, 400, 'Invalid request', undefined, [{ field: 'reason', reason: 'required' }]);
     if (!WITHDRAWABLE.has(k.status)) return problem(c, 409, 'Invalid transition', `a ${k.status} case cannot be withdrawn`);
     record(k, 'withdrawn', { note: body.data.reason });
+    return c.json({ id: k.id, status: k.status });
+  });
+
+  app.post('/api/cases/:id/supplements', async (c) => {
+    const k = cases.get(c.req.param('id'));
+    if (!k) return problem(c, 404, 'Not found', `no case ${c.req.param('id')}`);
+    const parsed = supplementSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return problem(c, 400, 'Invalid request', undefined, parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message })));
+    const mismatch = await materialMismatch(parsed.data.materials);
+    if (mismatch) return problem(c, 422, 'Material mismatch', undefined, mismatch);
+    const last = k.supplements?.at(-1);
+    // A repeat of the supplement just taken (its answer was lost on the way) is answered as it was.
+    if (k.status !== 'supplement_requested' && last && sameSupplement(last.materials, parsed.data.materials)) return c.json({ id: k.id, status: k.status });
+    if (k.status !== 'supplement_requested') return problem(c, 409, 'Invalid transition', `a ${k.status} case is not waiting for supplements`);
+    const at = now();
+    (k.supplements ??= []).push({ materials: parsed.data.materials, at, ...(parsed.data.note ? { note: parsed.data.note } : {}) });
+    record(k, k.resumeStatus ?? 'received', { note: 'supplements received' });
     return c.json({ id: k.id, status: k.status });
   });
 

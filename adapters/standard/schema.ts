@@ -38,6 +38,7 @@ export const caseSchema = z.object({
 export type StandardCase = z.infer<typeof caseSchema>;
 
 export const withdrawnSchema = z.object({ id: z.string().min(1), status: z.string().min(1) });
+export const supplementedSchema = z.object({ id: z.string().min(1), status: z.string().min(1) });
 
 export const healthSchema = z.object({ status: z.string() });
 

@@ -11,6 +11,9 @@
  *   GET  /api/v2/cases/{ajid}    -> data {ajid, wbbh, sxbm, zt, ztmc, gxsj, bz?, zsbh?, kdgs?, kddh?, bzcl?, bzqx?}
  *   GET  /api/v2/cases?updatedSince=yyyy-MM-dd HH:mm:ss&page=1&pageSize=50 (max 100) -> data {list, total, page}
  *   POST /api/v2/cases/{ajid}/revoke {chyy} -> data {ajid, zt: 90}; 42201 once decided
+ *   POST /api/v2/cases/{ajid}/supplement {cllb: [as above], bzsm? (补正说明)} -> data {ajid, zt} (back to the zt before 补正);
+ *        42201 when the case is not 30 补正 (a repeat of its last supplement, same sha256s, answers code 0) or a file's
+ *        wjdx/sha256 does not match wjnr
  *   GET  /api/v2/health          -> data {status: "UP"} (no token)
  *   Status codes zt: 10 收件, 20 受理, 21 不予受理, 30 补正, 40 办结准予, 41 办结不予, 50 出证, 60 寄递, 70 签收,
  *     90 撤回: mapped by the partner file's statusMap. Times are Beijing `yyyy-MM-dd HH:mm:ss`.
@@ -29,8 +32,8 @@ import { optionProblems } from '../standard/schema';
 import { verifyHmacHex } from '../common/signature';
 import { createXhkClient } from './client';
 import { itemMapping } from '../common/tables';
-import { XHK_REQUIRED_FIELDS, eventsFromXhkCallback, fromXhkTime, reportFromXhkCase, toXhkCase, toXhkTime, xhkState } from './mapping';
-import { callbackSchema, createdSchema, healthSchema, pageSchema, revokedSchema, xhkCaseSchema, xihaikeOptionsSchema, type XihaikeOptions } from './schema';
+import { XHK_REQUIRED_FIELDS, eventsFromXhkCallback, fromXhkTime, reportFromXhkCase, toXhkCase, toXhkSupplement, toXhkTime, xhkState } from './mapping';
+import { callbackSchema, createdSchema, healthSchema, pageSchema, revokedSchema, supplementedSchema, xhkCaseSchema, xihaikeOptionsSchema, type XihaikeOptions } from './schema';
 
 export interface XihaikeAdapter extends PartnerAdapter {
   /**
@@ -63,6 +66,9 @@ export function createXihaikeAdapter(ctx: AdapterContext): XihaikeAdapter {
     },
     async withdraw(partnerRef, reason) {
       await client.call({ method: 'POST', path: `${casePath(partnerRef)}/revoke`, schema: revokedSchema, body: { chyy: reason } });
+    },
+    async provideSupplement(partnerRef, materials, note) {
+      await client.call({ method: 'POST', path: `${casePath(partnerRef)}/supplement`, schema: supplementedSchema, body: toXhkSupplement(materials, note) });
     },
     listUpdatedSince: (since) => listUpdatedSince(ctx, client, options, since),
     parseCallback: (raw) => parseXhkCallback(ctx, options, raw),

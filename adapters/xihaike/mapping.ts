@@ -1,5 +1,5 @@
 import type { PartnerConfig } from '../../src/services/partners/schema';
-import { AdapterError, type AdapterErrorKind, type CallbackEvent, type CaseSubmission, type PartnerState, type StatusReport } from '../types';
+import { AdapterError, type AdapterErrorKind, type CallbackEvent, type CaseMaterial, type CaseSubmission, type PartnerState, type StatusReport } from '../types';
 import { base64, itemForServiceCode, itemMapping, mapFields, mapStatus, submissionView, type ValueMaps } from '../common/tables';
 import { XHK_TIME, type XhkCallback, type XhkCase } from './schema';
 
@@ -58,8 +58,18 @@ export function toXhkCase(input: CaseSubmission, partner: PartnerConfig, valueMa
   const view = { ...submissionView(input, mapping), intake: { ...input.intake, receivedAt: toXhkTime(input.intake.receivedAt) } };
   return {
     ...mapFields(view, mapping.fieldMap, { ...XHK_VALUE_CODES, ...valueMaps }),
-    cllb: input.materials.map((m) => ({ clbm: m.requirement, clmc: m.name, wjlx: m.mediaType, wjdx: m.size, sha256: m.sha256, wjnr: base64(m.content) })),
+    cllb: toXhkMaterials(input.materials),
   };
+}
+
+/** 材料列表 cllb, as both submission and supplement carry it. */
+export function toXhkMaterials(materials: readonly CaseMaterial[]): Record<string, unknown>[] {
+  return materials.map((m) => ({ clbm: m.requirement, clmc: m.name, wjlx: m.mediaType, wjdx: m.size, sha256: m.sha256, wjnr: base64(m.content) }));
+}
+
+/** The body of `POST /api/v2/cases/{ajid}/supplement`: 补正材料 as cllb, 补正说明 bzsm. */
+export function toXhkSupplement(materials: readonly CaseMaterial[], note?: string): Record<string, unknown> {
+  return { cllb: toXhkMaterials(materials), ...(note ? { bzsm: note } : {}) };
 }
 
 /** A numeric zt of a case of `sxbm` -> alliance state, via the item's then the partner-wide statusMap. */

@@ -28,7 +28,12 @@ export type XihaikeFault = SandboxFault | { kind: 'code'; code: number; msg?: st
 export interface XhkSandboxCase {
   ajid: string; wbbh: string; sxbm: string; zt: number; gxsj: string; fields: Record<string, unknown>;
   bz?: string; zsbh?: string; kdgs?: string; kddh?: string; bzcl?: string[]; bzqx?: string;
+  /** 补正记录 (not in the API's case view): what was supplemented, oldest first. */
+  bzjl?: { cllb: XhkMaterial[]; bzsm?: string; sj: string }[];
+  /** The zt a case returns to once its supplements arrive (not in the view). */
+  hfzt?: number;
 }
+interface XhkMaterial { clbm: string; clmc?: string; wjlx?: string; wjdx: number; sha256: string; wjnr: string }
 type CaseDetails = Pick<XhkSandboxCase, 'bz' | 'zsbh' | 'kdgs' | 'kddh' | 'bzcl' | 'bzqx'>;
 
 const STATUS_NAMES: Record<number, string> = { 10: '收件', 20: '受理', 21: '不予受理', 30: '补正', 40: '办结(准予)', 41: '办结(不予)', 50: '出证', 60: '寄递', 70: '签收', 90: '撤回' };
@@ -54,7 +59,7 @@ export function createXihaikeSandbox(opts: XihaikeSandboxOptions = {}) {
   const stats = { tokenRequests: 0 };
   let seq = 0;
   const now = () => toXhkTime(new Date(clock.now()).toISOString());
-  const view = ({ fields: _fields, ...k }: XhkSandboxCase) => ({ ...k, ztmc: STATUS_NAMES[k.zt] ?? '未知' });
+  const view = ({ fields: _fields, bzjl: _bzjl, hfzt: _hfzt, ...k }: XhkSandboxCase) => ({ ...k, ztmc: STATUS_NAMES[k.zt] ?? '未知' });
 
   const app = new Hono();
   app.use('*', recordRequests(requests));
@@ -126,6 +131,27 @@ export function createXihaikeSandbox(opts: XihaikeSandboxOptions = {}) {
     return ok(c, { ajid: k.ajid, zt: k.zt });
   });
 
+  app.post('/api/v2/cases/:ajid/supplement', async (c) => {
+    const k = cases.get(c.req.param('ajid'));
+    if (!k) return fail(c, 40401, '案件不存在');
+    const body = (await c.req.json().catch(() => null)) as { cllb?: unknown; bzsm?: unknown } | null;
+    if (!body || typeof body !== 'object') return fail(c, 40001, '请求体不是 JSON');
+    if (!Array.isArray(body.cllb) || body.cllb.length === 0) return fail(c, 42201, '缺少补正材料 cllb');
+    if (body.bzsm !== undefined && typeof body.bzsm !== 'string') return fail(c, 40001, 'bzsm 应为字符串');
+    const problem = await checkMaterials(body.cllb);
+    if (problem) return fail(c, 42201, problem);
+    const cllb = body.cllb as XhkMaterial[];
+    const last = k.bzjl?.at(-1);
+    // 重复提交同一批补正材料（上次的应答丢失）: answered as the first time.
+    if (k.zt !== 30 && last && last.cllb.length === cllb.length && last.cllb.every((m, i) => m.sha256 === cllb[i]!.sha256)) return ok(c, { ajid: k.ajid, zt: k.zt });
+    if (k.zt !== 30) return fail(c, 42201, `当前状态(${STATUS_NAMES[k.zt] ?? k.zt})不允许补正`);
+    (k.bzjl ??= []).push({ cllb, sj: now(), ...(typeof body.bzsm === 'string' && body.bzsm ? { bzsm: body.bzsm } : {}) });
+    delete k.bzcl;
+    delete k.bzqx;
+    Object.assign(k, { zt: k.hfzt ?? 10, gxsj: now() });
+    return ok(c, { ajid: k.ajid, zt: k.zt });
+  });
+
   async function deliver(k: XhkSandboxCase): Promise<{ status: number } | { error: string } | null> {
     if (!settings.callbackUrl) return null;
     const body = utf8(JSON.stringify({ tzlb: [{ tzid: `TZ${String(++seq).padStart(8, '0')}`, ...view(k) }] }));
@@ -150,6 +176,7 @@ export function createXihaikeSandbox(opts: XihaikeSandboxOptions = {}) {
     async advance(ajid: string, zt: number, details: CaseDetails = {}) {
       const k = cases.get(ajid);
       if (!k) throw new Error(`sandbox: no case ${ajid}`);
+      if (zt === 30 && k.zt !== 30) k.hfzt = k.zt;
       Object.assign(k, details, { zt, gxsj: now() });
       return { delivery: await deliver(k) };
     },

@@ -47,6 +47,7 @@ export type XhkCase = z.infer<typeof xhkCaseSchema>;
 export const createdSchema = z.object({ ajid: z.string().min(1), zt: z.number().int(), sjsj: xhkTime });
 export const pageSchema = z.object({ list: z.array(xhkCaseSchema), total: z.number().int().min(0), page: z.number().int().min(1) });
 export const revokedSchema = z.object({ ajid: z.string().min(1), zt: z.number().int() });
+export const supplementedSchema = z.object({ ajid: z.string().min(1), zt: z.number().int() });
 export const healthSchema = z.object({ status: z.string() });
 
 /** A callback body: one or more notifications (通知列表), each a case's new state. */

@@ -221,6 +221,63 @@ describe('soap-legacy: RevokeCase', () => {
   });
 });
 
+describe('soap-legacy: SupplementCase', () => {
+  const EXTRA = Uint8Array.from({ length: 1200 }, (_, i) => (i * 13) % 256);
+  const extra = { requirement: 'hukou', name: '户口簿 <本人页> & 首页.pdf', mediaType: 'application/pdf', size: EXTRA.length, sha256: sha(EXTRA), content: EXTRA };
+  async function waitingForSupplements(before?: string) {
+    const { partnerRef } = await adapter.submitCase(submission());
+    if (before) control.advance(partnerRef, before);
+    control.advance(partnerRef, 'BZ', { opinion: '请补正户口簿', items: ['户口簿'], deadline: '2025-06-30 17:00:00' });
+    return partnerRef;
+  }
+
+  it('sends the materials as base64 with their sha256 under WS-Security; the case goes back to its status before BZ', async () => {
+    const partnerRef = await waitingForSupplements('SL');
+    await adapter.provideSupplement(partnerRef, [extra], '补正 <户口簿>');
+    const call = control.received.at(-1)!;
+    expect(call.soapAction).toBe(`"${NS}/SupplementCase"`);
+    expect(call.xml).toContain('<wsse:UsernameToken>');
+    const op = reader.parse(call.xml).Envelope.Body.SupplementCase;
+    expect(op).toMatchObject({ caseNo: partnerRef, note: '补正 <户口簿>', materials: { material: [{ code: 'hukou', name: extra.name, size: String(EXTRA.length), sha256: sha(EXTRA) }] } });
+    expect(control.cases.get(partnerRef)!.supplements).toEqual([expect.objectContaining({ note: '补正 <户口簿>', materials: [expect.objectContaining({ sha256: sha(EXTRA), content: EXTRA })] })]);
+    expect(await adapter.queryStatus(partnerRef)).toMatchObject({ state: 'accepted' });
+  });
+
+  it('a repeat of the same supplement succeeds; one to a case not in BZ is rejected (E2001), an unknown case not_found', async () => {
+    const partnerRef = await waitingForSupplements();
+    await adapter.provideSupplement(partnerRef, [extra]);
+    expect((await adapter.queryStatus(partnerRef)).state).toBe('received');
+    await adapter.provideSupplement(partnerRef, [extra]);
+    expect(control.cases.get(partnerRef)!.supplements).toHaveLength(1);
+    const other = { ...extra, content: CONTENT, size: CONTENT.length, sha256: sha(CONTENT) };
+    const err = await adapter.provideSupplement(partnerRef, [other]).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'AdapterError', kind: 'rejected', retryable: false, message: expect.stringContaining('E2001') });
+    expect(await kindOf(adapter.provideSupplement('SX9999999999', [extra]))).toBe('not_found');
+  });
+
+  it('a material whose digest does not match is rejected (E1003), and the case stays in BZ', async () => {
+    const partnerRef = await waitingForSupplements();
+    expect(await kindOf(adapter.provideSupplement(partnerRef, [{ ...extra, sha256: '0'.repeat(64) }]))).toBe('rejected');
+    expect(control.cases.get(partnerRef)!.statusCode).toBe('BZ');
+  });
+
+  it('a Server fault is retryable unavailable, a silent province a timeout, a malformed or foreign answer bad_response', async () => {
+    const partnerRef = await waitingForSupplements();
+    control.failNext({ fault: 'Server', code: 'E9999', message: '系统内部错误' });
+    expect(await adapter.provideSupplement(partnerRef, [extra]).catch((e: unknown) => e)).toMatchObject({ kind: 'unavailable', retryable: true });
+    control.failNext({ http: 503, body: '<html>busy</html>' });
+    expect(await kindOf(adapter.provideSupplement(partnerRef, [extra]))).toBe('unavailable');
+    const quick = adapterFor(sandbox.url, { timeoutMs: 200 });
+    control.failNext({ hang: 2000 });
+    expect(await quick.provideSupplement(partnerRef, [extra]).catch((e: unknown) => e)).toMatchObject({ kind: 'timeout', retryable: true });
+    control.failNext({ http: 200, body: '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><ns2:SupplementCaseResponse', contentType: 'text/xml' });
+    expect(await kindOf(adapter.provideSupplement(partnerRef, [extra]))).toBe('bad_response');
+    const other = `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><ns2:SupplementCaseResponse xmlns:ns2="${NS}"><ns2:caseNo>SX0000000999</ns2:caseNo><ns2:statusCode>SJ</ns2:statusCode><ns2:statusTime>2025-06-01 09:30:00</ns2:statusTime></ns2:SupplementCaseResponse></soap:Body></soap:Envelope>`;
+    control.failNext({ http: 200, body: other, contentType: 'text/xml' });
+    expect(await adapter.provideSupplement(partnerRef, [extra]).catch((e: unknown) => e)).toMatchObject({ kind: 'bad_response', message: expect.stringContaining('SX0000000999') });
+  });
+});
+
 describe('soap-legacy: failures become typed errors', () => {
   it.each([
     ['a Client fault E1001', { fault: 'Client', code: 'E1001', message: '认证失败' }, 'auth', 'E1001'],

@@ -7,7 +7,7 @@ import type { PartnerAdapter } from '../../adapters/types';
 import { hex, utf8 } from '../../src/lib/encoding';
 import type { PartnerConfig } from '../../src/services/partners/schema';
 import { freePort } from '../support/http';
-import { adapterContext, callbackReceiver, expectAdapterError, failOnUnhandledRejections, partnerConfig, sampleSubmission } from './support/harness';
+import { adapterContext, callbackReceiver, expectAdapterError, failOnUnhandledRejections, material, partnerConfig, sampleSubmission } from './support/harness';
 
 failOnUnhandledRejections();
 
@@ -151,6 +151,62 @@ describe('standard adapter against its sandbox', () => {
     expect(await adapter.health()).toMatchObject({ ok: true, latencyMs: expect.any(Number) });
     sandbox.control.failNext({ kind: 'status', status: 500, path: '/api/health' });
     expect(await adapter.health()).toMatchObject({ ok: false, detail: expect.stringContaining('unavailable') });
+  });
+});
+
+describe('standard supplements (POST /api/cases/{id}/supplements)', () => {
+  async function waitingForSupplements(caseRef: string, before?: string) {
+    const { partnerRef } = await submitted(caseRef);
+    if (before) await sandbox.control.advance(partnerRef, before);
+    await sandbox.control.advance(partnerRef, 'supplement_requested', { data: { items: ['household-register'], deadline: '2025-03-10T00:00:00Z' } });
+    return partnerRef;
+  }
+
+  it('passes the materials with their sha256 and the note; the case returns to the status it had', async () => {
+    const partnerRef = await waitingForSupplements('cs_supp_ok', 'accepted');
+    const extra = await material('household-register', 'scan of the household register');
+    await adapter.provideSupplement(partnerRef, [extra], '补正户口簿');
+    const sent = sandbox.control.requests.at(-1)!;
+    expect(sent).toMatchObject({ method: 'POST', path: `/api/cases/${partnerRef}/supplements`, headers: { authorization: 'Bearer key-1' }, body: { note: '补正户口簿' } });
+    const [m] = (sent.body as { materials: { requirement: string; size: number; sha256: string; content: string }[] }).materials;
+    expect(m).toMatchObject({ requirement: 'household-register', size: extra.size, sha256: extra.sha256 });
+    expect(atob(m!.content)).toBe('scan of the household register');
+    const k = sandbox.control.cases.get(partnerRef)!;
+    expect(k.supplements).toEqual([expect.objectContaining({ note: '补正户口簿', materials: [expect.objectContaining({ sha256: extra.sha256 })] })]);
+    expect((await adapter.queryStatus(partnerRef)).state).toBe('accepted');
+  });
+
+  it('a repeat of the same supplement succeeds; another to a case not waiting for one is rejected (409)', async () => {
+    const partnerRef = await waitingForSupplements('cs_supp_409');
+    const extra = await material('household-register', 'register');
+    await adapter.provideSupplement(partnerRef, [extra]);
+    expect((await adapter.queryStatus(partnerRef)).state).toBe('received');
+    await adapter.provideSupplement(partnerRef, [extra]); // its answer was lost: the same again
+    expect(sandbox.control.cases.get(partnerRef)!.supplements).toHaveLength(1);
+    const e = await expectAdapterError(adapter.provideSupplement(partnerRef, [await material('other', 'something else')]), 'rejected');
+    expect(e.message).toContain('not waiting for supplements');
+    expect(e.retryable).toBe(false);
+  });
+
+  it('a material whose sha256 does not match is rejected (422); an unknown case is not_found', async () => {
+    const partnerRef = await waitingForSupplements('cs_supp_422');
+    const bad = { ...(await material('household-register', 'register')), sha256: '0'.repeat(64) };
+    expect((await expectAdapterError(adapter.provideSupplement(partnerRef, [bad]), 'rejected')).message).toContain('Material mismatch');
+    expect(sandbox.control.cases.get(partnerRef)!.status).toBe('supplement_requested');
+    await expectAdapterError(adapter.provideSupplement('SC-999999', [await material('x', 'y')]), 'not_found');
+  });
+
+  it('a 5xx is retryable unavailable, a silent partner a retryable timeout, a malformed answer bad_response', async () => {
+    const partnerRef = await waitingForSupplements('cs_supp_faults');
+    const extra = await material('household-register', 'register');
+    sandbox.control.failNext({ kind: 'status', status: 503, path: '/api/cases' });
+    expect((await expectAdapterError(adapter.provideSupplement(partnerRef, [extra]), 'unavailable')).retryable).toBe(true);
+    sandbox.control.failNext({ kind: 'delay', ms: 1500, path: '/api/cases' });
+    expect((await expectAdapterError(adapter.provideSupplement(partnerRef, [extra]), 'timeout')).retryable).toBe(true);
+    sandbox.control.failNext({ kind: 'malformed', path: '/api/cases' });
+    await expectAdapterError(adapter.provideSupplement(partnerRef, [extra]), 'bad_response');
+    sandbox.control.failNext({ kind: 'off_schema', path: '/api/cases' });
+    await expectAdapterError(adapter.provideSupplement(partnerRef, [extra]), 'bad_response');
   });
 });
 

@@ -6,7 +6,7 @@ import { startSandbox, type XihaikeSandbox } from '../../adapters/xihaike/sandbo
 import { fixedClock } from '../../src/lib/clock';
 import { hex, utf8 } from '../../src/lib/encoding';
 import type { PartnerConfig } from '../../src/services/partners/schema';
-import { adapterContext, callbackReceiver, expectAdapterError, failOnUnhandledRejections, partnerConfig, sampleSubmission } from './support/harness';
+import { adapterContext, callbackReceiver, expectAdapterError, failOnUnhandledRejections, material, partnerConfig, sampleSubmission } from './support/harness';
 
 failOnUnhandledRejections();
 
@@ -122,6 +122,61 @@ describe('xihaike adapter against its sandbox', () => {
     expect(await adapter.health()).toMatchObject({ ok: true });
     sandbox.control.failNext({ kind: 'delay', ms: 1000, path: '/api/v2/health' });
     expect(await adapter.health()).toMatchObject({ ok: false, detail: expect.stringContaining('timeout') });
+  });
+});
+
+describe('xihaike supplements (POST /api/v2/cases/{ajid}/supplement)', () => {
+  async function waitingForSupplements(caseRef: string, before?: number) {
+    const { partnerRef } = await submitted(caseRef);
+    if (before !== undefined) await sandbox.control.advance(partnerRef, before);
+    await sandbox.control.advance(partnerRef, 30, { bzcl: ['户口簿'], bzqx: '2025-03-10 17:00:00' });
+    return partnerRef;
+  }
+
+  it('sends 补正材料 as cllb with the bearer token; the case returns to the zt it had (20 受理)', async () => {
+    const partnerRef = await waitingForSupplements('cs_xhk_supp', 20);
+    const extra = await material('household-register', 'scan of the household register');
+    await adapter.provideSupplement(partnerRef, [extra], '补正户口簿');
+    const sent = sandbox.control.requests.at(-1)!;
+    expect(sent).toMatchObject({ method: 'POST', path: `/api/v2/cases/${partnerRef}/supplement`, headers: { authorization: expect.stringMatching(/^Bearer xhk-/) }, body: { bzsm: '补正户口簿' } });
+    expect((sent.body as { cllb: unknown[] }).cllb).toEqual([{ clbm: 'household-register', clmc: extra.name, wjlx: extra.mediaType, wjdx: extra.size, sha256: extra.sha256, wjnr: btoa('scan of the household register') }]);
+    const k = sandbox.control.cases.get(partnerRef)!;
+    expect(k).toMatchObject({ zt: 20, bzjl: [expect.objectContaining({ bzsm: '补正户口簿' })] });
+    expect(await adapter.queryStatus(partnerRef)).toMatchObject({ state: 'accepted' });
+  });
+
+  it('a repeat of the same supplement succeeds; another to a case not in 30 补正 is rejected (42201)', async () => {
+    const partnerRef = await waitingForSupplements('cs_xhk_supp_again');
+    const extra = await material('household-register', 'register');
+    await adapter.provideSupplement(partnerRef, [extra]);
+    expect((await adapter.queryStatus(partnerRef)).state).toBe('received');
+    await adapter.provideSupplement(partnerRef, [extra]);
+    expect(sandbox.control.cases.get(partnerRef)!.bzjl).toHaveLength(1);
+    const e = await expectAdapterError(adapter.provideSupplement(partnerRef, [await material('other', 'else')]), 'rejected');
+    expect(e.message).toContain('42201');
+    await expectAdapterError(adapter.provideSupplement('XHK99999999', [extra]), 'not_found');
+  });
+
+  it('a file whose sha256 does not match is rejected, and the case stays in 补正', async () => {
+    const partnerRef = await waitingForSupplements('cs_xhk_supp_bad');
+    const bad = { ...(await material('household-register', 'register')), sha256: 'f'.repeat(64) };
+    expect((await expectAdapterError(adapter.provideSupplement(partnerRef, [bad]), 'rejected')).message).toContain('文件校验失败');
+    expect(sandbox.control.cases.get(partnerRef)!.zt).toBe(30);
+  });
+
+  it('50000 and a proxy 502 are retryable, a silent back office a timeout, a malformed answer bad_response', async () => {
+    const partnerRef = await waitingForSupplements('cs_xhk_supp_faults');
+    const extra = await material('household-register', 'register');
+    sandbox.control.failNext({ kind: 'code', code: 50000, msg: '系统繁忙', path: '/api/v2' });
+    expect((await expectAdapterError(adapter.provideSupplement(partnerRef, [extra]), 'unavailable')).retryable).toBe(true);
+    sandbox.control.failNext({ kind: 'status', status: 502, path: '/api/v2' });
+    expect((await expectAdapterError(adapter.provideSupplement(partnerRef, [extra]), 'unavailable')).retryable).toBe(true);
+    sandbox.control.failNext({ kind: 'delay', ms: 1500, path: '/api/v2' });
+    expect((await expectAdapterError(adapter.provideSupplement(partnerRef, [extra]), 'timeout')).retryable).toBe(true);
+    sandbox.control.failNext({ kind: 'malformed', path: '/api/v2' });
+    await expectAdapterError(adapter.provideSupplement(partnerRef, [extra]), 'bad_response');
+    sandbox.control.failNext({ kind: 'code', code: 0, path: '/api/v2' }); // code 0 but no data
+    await expectAdapterError(adapter.provideSupplement(partnerRef, [extra]), 'bad_response');
   });
 });
 

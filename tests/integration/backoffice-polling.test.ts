@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxControl } from '../../adapters/soap-legacy/sandbox';
 import { seedDefaultCatalog } from '../../src/entry/node/catalog';
 import type { Gateway } from '../../src/gateway';
 import { systemClock } from '../../src/lib/clock';
 import { utf8 } from '../../src/lib/encoding';
+import { randomIds } from '../../src/lib/ids';
 import { dbCatalogReader } from '../../src/services/catalog/catalog-in-force';
+import { addClerk } from '../../src/services/clerks/add-clerk';
 import { createBackOffice } from '../../src/services/cases/backoffice/back-office';
 import { caseCtxOf } from '../../src/services/cases/case-ctx';
 import { partnerSchema, type PartnerConfig } from '../../src/services/partners/schema';
@@ -133,6 +136,41 @@ describe('a polling-only back office (soap-legacy)', () => {
     const res = await gw['chengdu-gx'].app.request(`${ENDPOINTS['chengdu-gx']}/partners/v1/chengdu-gx/callbacks`, { method: 'POST', body: utf8('{}') as Uint8Array<ArrayBuffer>, headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code: 'invalid_request' });
+  });
+
+  it('supplements: BZ found by a poll reaches the intake member; its answer goes to the province by SupplementCase, once', async () => {
+    const { ref, intakeRef } = await newCase();
+    await backOffice().runOnce();
+    const { partner_ref: caseNo } = await cd(ref);
+    control.advance(caseNo!, 'BZ', { opinion: '请补正户口簿', items: ['户口簿'], deadline: '2026-12-05 17:00:00' });
+    await due(ref);
+    expect(await backOffice().runOnce()).toEqual([{ caseRef: ref, action: 'poll', result: 'done' }]);
+    expect(await cd(ref)).toMatchObject({ state: 'supplement_requested', partner_state: 'supplement_requested' });
+    expect(await deliverInOrder(gw['chengdu-gx'])).toEqual(['delivered']);
+    expect((await caseRow(dbs.gaoxin.database.db, intakeRef)).state).toBe('supplement_requested');
+
+    const content = utf8('户口簿 本人页');
+    const material = { requirement: 'hukou', name: '户口簿', mediaType: 'application/pdf', size: content.length, sha256: createHash('sha256').update(content).digest('hex'), content: Buffer.from(content).toString('base64') };
+    // The intake clerk answers through the clerk API; gaoxin's outbox carries it to chengdu-gx.
+    const { token } = await addClerk({ ctx: { db: dbs.gaoxin.database.db, clock: systemClock, ids: randomIds }, input: { name: 'gaoxin intake', window: 'kuayu-1', role: 'intake', windows: null } });
+    const res = await gw.gaoxin.app.request(`${ENDPOINTS.gaoxin}/api/v1/cases/${intakeRef}/events`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'supplement_provided', data: { materials: [material] } }),
+    });
+    expect(res.status).toBe(200);
+    expect(await deliverInOrder(gw.gaoxin)).toEqual(['delivered']);
+    expect(await cd(ref)).toMatchObject({ state: 'under_review' });
+    expect(await backOffice().runOnce()).toEqual([{ caseRef: ref, action: 'supplement', result: 'done' }]);
+    expect(control.received.filter((r) => r.soapAction?.includes('SupplementCase') && r.xml.includes(caseNo!))).toHaveLength(1);
+    expect(control.cases.get(caseNo!)).toMatchObject({ statusCode: 'SJ', supplements: [{ materials: [expect.objectContaining({ code: 'hukou', sha256: material.sha256 })] }] });
+
+    control.advance(caseNo!, 'SL', { opinion: '补正后予以受理' });
+    await due(ref);
+    expect(await backOffice().runOnce()).toEqual([{ caseRef: ref, action: 'poll', result: 'done' }]);
+    expect(await cd(ref)).toMatchObject({ state: 'accepted', partner_state: 'accepted', partner_error: null });
+    expect(control.received.filter((r) => r.soapAction?.includes('SupplementCase') && r.xml.includes(caseNo!))).toHaveLength(1);
+    expect(await deliverInOrder(gw['chengdu-gx'])).toEqual(['delivered']);
+    expect((await caseRow(dbs.gaoxin.database.db, intakeRef)).state).toBe('accepted');
   });
 
   it('a withdrawal is sent as RevokeCase', async () => {

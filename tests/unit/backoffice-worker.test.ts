@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { startBackOfficeWorker } from '../../src/entry/node/backoffice-worker';
 import { silentLogger } from '../../src/lib/logger';
-import type { BackOffice } from '../../src/services/cases/backoffice/back-office';
+import { actionFor, type BackOffice } from '../../src/services/cases/backoffice/back-office';
+import type { CaseRow } from '../../src/services/cases/intake/types';
 
 /** A back office whose rounds are counted; each takes `ms`, and the first `failing` throw. */
 function fakeBackOffice(o: { ms?: number; failing?: number; work?: () => { action: string }[] } = {}) {
@@ -49,5 +50,17 @@ describe('the back-office worker loop', () => {
     await until(() => state.finished === 2);
     expect(outboxWoken).toBe(1);
     await worker.stop();
+  });
+});
+
+describe('actionFor', () => {
+  const row = (o: Partial<CaseRow>) => ({ state: 'under_review', partnerRef: 'SC-1', partnerState: 'supplement_requested', partnerAttempts: 1, ...o }) as CaseRow;
+
+  it('passes pending supplements on before polling, and never for a withdrawn, archived or unsent case', () => {
+    expect(actionFor(row({}), true)).toBe('supplement');
+    expect(actionFor(row({}), false)).toBe('poll');
+    expect(actionFor(row({ state: 'withdrawn' }), true)).toBe('withdraw');
+    expect(actionFor(row({ state: 'archived' }), true)).toBe('none');
+    expect(actionFor(row({ partnerRef: null }), true)).toBe('submit');
   });
 });

@@ -9,9 +9,10 @@ import { ownBackOffice } from './link';
 import { POLLS_END_AT, pollBackOffice } from './poll';
 import { backOfficeSettings, type BackOfficeSettings } from './settings';
 import { submitToBackOffice } from './submit';
+import { pendingSupplement, supplementAtBackOffice } from './supplement';
 import { withdrawAtBackOffice } from './withdraw';
 
-export type BackOfficeAction = 'submit' | 'poll' | 'withdraw' | 'none';
+export type BackOfficeAction = 'submit' | 'poll' | 'withdraw' | 'supplement' | 'none';
 
 export interface BackOfficeStep {
   caseRef: string;
@@ -23,16 +24,23 @@ export interface BackOfficeStep {
  * What a due case needs, read from the claimed row. `partnerAttempts` already counts this claim, so a
  * withdrawn case without partnerRef but with an earlier attempt may exist at the back office (the
  * gateway died before recording the answer): it is submitted again (deduplicated) and then withdrawn.
+ * `supplementPending`: the intake member's newest supplements have not reached the back office yet
+ * (supplement.ts); they go before the next poll.
  */
-export function actionFor(row: CaseRow): BackOfficeAction {
+export function actionFor(row: CaseRow, supplementPending = false): BackOfficeAction {
   if (row.state === 'withdrawn') {
     if (row.partnerState === 'withdrawn') return 'none';
     if (row.partnerRef) return 'withdraw';
     return row.partnerAttempts > 1 ? 'submit' : 'none';
   }
   if (!row.partnerRef) return row.state === 'archived' ? 'none' : 'submit';
-  return POLLS_END_AT.has(row.partnerState ?? '') || row.state === 'archived' ? 'none' : 'poll';
+  if (row.state === 'archived') return 'none';
+  if (supplementPending) return 'supplement';
+  return POLLS_END_AT.has(row.partnerState ?? '') ? 'none' : 'poll';
 }
+
+/** Only a case at the back office and still open can have supplements to pass on. */
+const mayHaveSupplement = (row: CaseRow) => !!row.partnerRef && row.state !== 'withdrawn' && row.state !== 'archived';
 
 /**
  * The member's own back office, driven from the database: cases received for items its partner file
@@ -47,12 +55,15 @@ export function createBackOffice(ctx: CaseCtx, options: Partial<BackOfficeSettin
   const log = ctx.logger.child({ component: 'backoffice' });
 
   async function work(row: CaseRow): Promise<BackOfficeStep> {
-    const action = actionFor(row);
+    let action: BackOfficeAction = 'none';
     try {
+      const supplement = mayHaveSupplement(row) ? await pendingSupplement(ctx.db, row.ref) : null;
+      action = actionFor(row, !!supplement);
       const result = action === 'submit' ? await submitToBackOffice(ctx, settings, link!, row)
         : action === 'poll' ? await pollBackOffice(ctx, settings, link!, row)
           : action === 'withdraw' ? await withdrawAtBackOffice(ctx, settings, link!, row)
-            : (await settleClaim(ctx.db, row, { partnerNextAt: null, partnerAttempts: 0 })) ? 'done' : 'lease_lost';
+            : action === 'supplement' ? await supplementAtBackOffice(ctx, settings, link!, row, supplement!)
+              : (await settleClaim(ctx.db, row, { partnerNextAt: null, partnerAttempts: 0 })) ? 'done' : 'lease_lost';
       return { caseRef: row.ref, action, result };
     } catch (err) {
       // The database failed around the call: the claim's lease brings the case back.
