@@ -28,8 +28,15 @@ const raw = z.object({
   HANDSHAKE_OUTBOX_LEASE_MS: millis(60_000, 500, 3_600_000),
   HANDSHAKE_OUTBOX_COOLDOWN_MS: millis(30_000, 1, 3_600_000),
   HANDSHAKE_BACKOFFICE_POLL_SECONDS: z.preprocess((v) => (v === '' || v === undefined ? '60' : v), z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).pipe(z.number().int().min(1).max(86_400))),
+  LIVEKIT_URL: optional(z.url({ protocol: /^(https?|wss?)$/, error: 'must be the LiveKit server URL (https:// or wss://)' })),
+  LIVEKIT_API_KEY: optional(z.string().min(1).max(200)),
+  LIVEKIT_API_SECRET: optional(z.string().min(1).max(500)),
+  HANDSHAKE_MEETING_MAX_MINUTES: z.preprocess((v) => (v === '' || v === undefined ? '60' : v), z.string().regex(/^\d+$/, 'must be a whole number of minutes').transform(Number).pipe(z.number().int().min(5).max(480))),
+  HANDSHAKE_MEETING_WARN_MINUTES: z.preprocess((v) => (v === '' || v === undefined ? '5' : v), z.string().regex(/^\d+$/, 'must be a whole number of minutes').transform(Number).pipe(z.number().int().min(1).max(60))),
   LOG_LEVEL: z.preprocess((v) => (v === '' || v === undefined ? 'info' : v), z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
 });
+
+const LIVEKIT_VARS = ['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'] as const;
 
 const MEMBER_VARS = ['HANDSHAKE_PUBLIC_URL', 'HANDSHAKE_SIGNING_KEY', 'HANDSHAKE_ANCHOR_JWKS', 'HANDSHAKE_REGISTRY'] as const;
 
@@ -64,6 +71,10 @@ export interface Config {
   outbox: { baseMs: number; capMs: number; leaseMs: number; cooldownMs: number };
   /** The member's own back office: seconds between two status polls of a case (callbacks make polls a backstop). */
   backOffice: { pollSeconds: number };
+  /** LiveKit for cloud meetings; null: not configured, the meetings API answers 503. */
+  livekit: { url: string; apiKey: string; apiSecret: string } | null;
+  /** A meeting's longest duration, and how long before it the room is warned. */
+  meetings: { maxMinutes: number; warnMinutes: number };
 }
 
 export class ConfigError extends Error {
@@ -93,7 +104,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: v.LOG_LEVEL,
     outbox: { baseMs: v.HANDSHAKE_OUTBOX_BASE_MS, capMs: v.HANDSHAKE_OUTBOX_CAP_MS, leaseMs: v.HANDSHAKE_OUTBOX_LEASE_MS, cooldownMs: v.HANDSHAKE_OUTBOX_COOLDOWN_MS },
     backOffice: { pollSeconds: v.HANDSHAKE_BACKOFFICE_POLL_SECONDS },
+    livekit: v.LIVEKIT_URL && v.LIVEKIT_API_KEY && v.LIVEKIT_API_SECRET ? { url: v.LIVEKIT_URL, apiKey: v.LIVEKIT_API_KEY, apiSecret: v.LIVEKIT_API_SECRET } : null,
+    meetings: { maxMinutes: v.HANDSHAKE_MEETING_MAX_MINUTES, warnMinutes: v.HANDSHAKE_MEETING_WARN_MINUTES },
   };
+  const livekitSet = LIVEKIT_VARS.filter((k) => v[k] !== undefined);
+  if (livekitSet.length && livekitSet.length < LIVEKIT_VARS.length) {
+    throw new ConfigError(LIVEKIT_VARS.filter((k) => v[k] === undefined).map((k) => ({ variable: k, message: `required with ${livekitSet.join(', ')}` })));
+  }
+  if (config.meetings.warnMinutes >= config.meetings.maxMinutes) throw new ConfigError([{ variable: 'HANDSHAKE_MEETING_WARN_MINUTES', message: 'must be less than HANDSHAKE_MEETING_MAX_MINUTES' }]);
   const bad = config.blockedMembers.filter((m) => !MEMBER_ID.test(m));
   if (bad.length) throw new ConfigError([{ variable: 'HANDSHAKE_BLOCKED_MEMBERS', message: `not member ids: ${bad.join(', ')}` }]);
   if (!v.HANDSHAKE_MEMBER_ID) {

@@ -25,6 +25,12 @@ export interface PartnerLink {
   adapter: PartnerAdapter;
 }
 
+export interface MeetingSettings {
+  livekit: { url: string; apiKey: string; apiSecret: string } | null;
+  maxMinutes: number;
+  warnMinutes: number;
+}
+
 /** This gateway as a member of the alliance. */
 export interface Self {
   memberId: string;
@@ -50,6 +56,8 @@ export interface Deps {
   sealer: Sealer;
   /** Partners by member id (partners/*.json), each with its adapter. */
   partners: ReadonlyMap<string, PartnerLink>;
+  /** Cloud meetings (云见面): the LiveKit server (null: not configured, the meetings API answers 503) and limits. */
+  meetings: MeetingSettings;
   /** Working days for deadlines (weekends, national holidays and 调休). */
   calendar: WorkingCalendar;
   clock: Clock;

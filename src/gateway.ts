@@ -27,7 +27,7 @@ import { caseCtxOf } from './services/cases/case-ctx';
 import { createBackOffice } from './services/cases/backoffice/back-office';
 import type { BackOfficeSettings } from './services/cases/backoffice/settings';
 import { adapterFactory } from '../adapters/registry';
-import type { PartnerLink } from './context';
+import type { MeetingSettings, PartnerLink } from './context';
 import type { WorkingCalendar } from './services/calendar/calendar';
 import { nationalCalendar } from './services/calendar/national';
 
@@ -70,6 +70,8 @@ export interface GatewayOptions {
   evidence?: EvidenceLog;
   /** Working days for deadlines; default the national calendar (partners/calendar/national.json). */
   calendar?: WorkingCalendar;
+  /** LiveKit and meeting limits (LIVEKIT_*, HANDSHAKE_MEETING_*); default: no video, 60 minutes. */
+  meetings?: Partial<MeetingSettings>;
   /** The back-office worker's pacing (poll interval, lease, backoff), when partners/<self>.json names one. */
   backOffice?: Partial<BackOfficeSettings>;
 }
@@ -92,7 +94,8 @@ export async function createGateway(opts: GatewayOptions) {
     evidence: opts.evidence ?? dbEvidenceLog({ db, engine, clock: opts.clock, sealer, registrySeq: () => registry.current()?.seq ?? null, logger: opts.logger.child({ component: 'evidence' }) }),
     replay: new ReplayGuard(db), idempotency: new IdempotencyStore(db),
     policy: opts.policy ?? blockListPolicy(opts.blockedMembers ?? []),
-    catalog: opts.catalog ?? emptyCatalog, sealer: sealer ?? noDataKey, partners: linkPartners(opts), calendar: opts.calendar ?? nationalCalendar(), clock: opts.clock, ids: opts.ids, logger: opts.logger,
+    catalog: opts.catalog ?? emptyCatalog, sealer: sealer ?? noDataKey, partners: linkPartners(opts), calendar: opts.calendar ?? nationalCalendar(), clock: opts.clock,
+    meetings: { livekit: null, maxMinutes: 60, warnMinutes: 5, ...opts.meetings }, ids: opts.ids, logger: opts.logger,
     workQueued: createSignal(),
   };
   const client = createFederationClient({ self, registry, fetch: opts.fetch, clock: opts.clock, ids: opts.ids, engine, evidence: deps.evidence });

@@ -10,6 +10,7 @@ import type { TestAlliance } from './alliance';
 import type { PartnerConfig } from '../../src/services/partners/schema';
 import type { WorkingCalendar } from '../../src/services/calendar/calendar';
 import type { OutboxSettings } from '../../src/federation/outbox/outbox';
+import type { MeetingSettings } from '../../src/context';
 
 export interface TestGatewayOptions {
   alliance: TestAlliance;
@@ -33,6 +34,8 @@ export interface TestGatewayOptions {
   calendar?: WorkingCalendar;
   /** The outbox's retry policy, circuit and lease. */
   outbox?: OutboxSettings;
+  /** LiveKit (the fake of tests/support/fake-livekit, usually) and meeting limits. */
+  meetings?: Partial<MeetingSettings>;
 }
 
 /** One member gateway in this process, on the given database, registry loaded. */
@@ -44,7 +47,7 @@ export async function startTestGateway(o: TestGatewayOptions): Promise<Gateway> 
     registrySource: async () => o.registry(), database: o.database,
     fetch: o.fetch ?? (() => Promise.reject(new Error('no network in this test'))),
     clock: o.clock, ids: randomIds, logger: o.logger ?? silentLogger, blockedMembers: o.blockedMembers, engine: o.engine, catalog: o.catalog, dataKey: o.dataKey ?? crypto.getRandomValues(new Uint8Array(32)),
-    partners: o.partners, secret: (name) => o.secrets?.[name], calendar: o.calendar, outbox: o.outbox,
+    partners: o.partners, secret: (name) => o.secrets?.[name], calendar: o.calendar, outbox: o.outbox, meetings: o.meetings,
   });
   const r = await gateway.registry.start();
   if (r.seq === null) throw new Error(`test gateway ${o.memberId} has no registry: ${r.reason}`);

@@ -22,7 +22,7 @@ function issues(env: Record<string, string>) {
 describe('parseConfig', () => {
   it('with nothing set, runs the local development member on 8080 with the embedded database', () => {
     expect(parseConfig({})).toEqual({
-      port: 8080, host: '0.0.0.0', member: null, outbox: { baseMs: 2000, capMs: 900000, leaseMs: 60000, cooldownMs: 30000 }, backOffice: { pollSeconds: 60 }, registryRefreshSeconds: 60, blockedMembers: [], partnersDir: null, dataKey: null, databaseUrl: null, dataDir: './.data', logLevel: 'info',
+      port: 8080, host: '0.0.0.0', member: null, outbox: { baseMs: 2000, capMs: 900000, leaseMs: 60000, cooldownMs: 30000 }, backOffice: { pollSeconds: 60 }, livekit: null, meetings: { maxMinutes: 60, warnMinutes: 5 }, registryRefreshSeconds: 60, blockedMembers: [], partnersDir: null, dataKey: null, databaseUrl: null, dataDir: './.data', logLevel: 'info',
     });
   });
 
@@ -38,6 +38,13 @@ describe('parseConfig', () => {
   it('names each missing variable', () => {
     expect(issues({ HANDSHAKE_MEMBER_ID: 'gaoxin' }).map((i) => i.variable)).toEqual(['HANDSHAKE_PUBLIC_URL', 'HANDSHAKE_SIGNING_KEY', 'HANDSHAKE_ANCHOR_JWKS', 'HANDSHAKE_REGISTRY']);
     expect(issues({ HANDSHAKE_REGISTRY: 'x' })).toEqual([{ variable: 'HANDSHAKE_MEMBER_ID', message: 'required when HANDSHAKE_REGISTRY is set' }]);
+  });
+
+  it('LiveKit needs its URL, key and secret together; a meeting warns before it ends', () => {
+    expect(parseConfig({ LIVEKIT_URL: 'wss://lk.example.test', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' }).livekit).toEqual({ url: 'wss://lk.example.test', apiKey: 'k', apiSecret: 's' });
+    expect(issues({ LIVEKIT_URL: 'wss://lk.example.test' }).map((i) => i.variable)).toEqual(['LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET']);
+    expect(issues({ LIVEKIT_URL: 'ftp://lk.example.test', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' }).map((i) => i.variable)).toEqual(['LIVEKIT_URL']);
+    expect(issues({ HANDSHAKE_MEETING_MAX_MINUTES: '10', HANDSHAKE_MEETING_WARN_MINUTES: '10' }).map((i) => i.variable)).toEqual(['HANDSHAKE_MEETING_WARN_MINUTES']);
   });
 
   it.each([

@@ -10,3 +10,4 @@ export { cases } from './cases';
 export { caseMaterials } from './case-materials';
 export { caseEvents } from './case-events';
 export { caseShipments, shipmentEvents } from './case-shipments';
+export { meetings, meetingParticipants, meetingInvitations, livekitWebhookEvents } from './meetings';
