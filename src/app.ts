@@ -6,8 +6,10 @@ import { registerItems } from './routes/federation/items';
 import { registerTransfer } from './routes/federation/cases/transfer';
 import { registerCaseEvents } from './routes/federation/cases/events';
 import { registerCaseStatus } from './routes/federation/cases/status';
+import { registerMeetingInvitations } from './routes/federation/meetings';
 import { registerPing } from './routes/federation/ping';
 import { registerRegistry } from './routes/federation/registry';
+import { registerLiveKitWebhook } from './routes/livekit/webhook';
 import { registerBackOfficeCallbacks } from './routes/partners/callbacks';
 import { requestContext } from './routes/middleware/request-context';
 import { registerHealth } from './routes/system/health';
@@ -31,7 +33,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerTransfer(app, deps);
   registerCaseEvents(app, deps);
   registerCaseStatus(app, deps);
+  registerMeetingInvitations(app, deps);
   registerBackOfficeCallbacks(app, deps);
+  registerLiveKitWebhook(app, deps);
   app.route('/', createClerkApi(deps));
 
   app.notFound((c) => {

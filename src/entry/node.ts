@@ -21,8 +21,11 @@ import { runDemoAlliance } from './node/demo';
 import { registrySource } from './node/settings';
 import { outboxSettings, startOutboxWorker } from './node/outbox-worker';
 import { startBackOfficeWorker } from './node/backoffice-worker';
+import { reconcileMeetingsOf } from '../services/meetings/reconcile';
 
 const PURGE_EVERY_MS = 10 * 60 * 1000;
+/** Open meetings against LiveKit's rooms: lost webhooks, warnings and the maximum duration. */
+const RECONCILE_MEETINGS_EVERY_MS = 30 * 1000;
 
 /** What a caller may supply in place of the environment: the dev alliance runs three members in one process. */
 export interface RunOptions {
@@ -66,6 +69,9 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
   const timers = [
     setInterval(() => void gateway.registry.refresh(), config.registryRefreshSeconds * 1000),
     setInterval(() => void gateway.purge().catch((err: unknown) => logger.warn({ err }, 'purge failed')), PURGE_EVERY_MS),
+    ...(gateway.deps.meetings.livekit
+      ? [setInterval(() => void reconcileMeetingsOf(gateway.deps).catch((err: unknown) => logger.warn({ err }, 'meeting reconciliation failed')), RECONCILE_MEETINGS_EVERY_MS)]
+      : []),
   ];
   timers.forEach((t) => t.unref());
   const outboxWorker = startOutboxWorker(gateway.outbox, { logger: logger.child({ component: 'outbox' }) });

@@ -14,6 +14,7 @@ import { createGateway } from '../gateway';
 import { outboxSettings, type Outbox } from '../federation/outbox/outbox';
 import { parseDataKey } from '../lib/sealed';
 import { dbCatalogReader } from '../services/catalog/catalog-in-force';
+import { reconcileMeetingsOf } from '../services/meetings/reconcile';
 import { systemClock } from '../lib/clock';
 import { AppError, problemResponse } from '../lib/errors';
 import { randomIds } from '../lib/ids';
@@ -128,7 +129,12 @@ export default {
       const { gateway, registry } = await openGateway(iso, database, upkeep ? iso.registry.fresh : iso.registry.cached);
       const delivery = await drainOutbox(gateway.outbox, Date.now() + OUTBOX_BUDGET_MS);
       if (delivery.attempts) iso.logger.info(delivery, 'outbox round done');
-      if (!upkeep) return;
+      if (!upkeep) {
+        // Open meetings against LiveKit's rooms (lost webhooks, the maximum duration), every minute.
+        const meetings = await reconcileMeetingsOf(gateway.deps).catch((err: unknown) => { iso.logger.warn({ err }, 'meeting reconciliation failed'); return null; });
+        if (meetings && (meetings.warned.length || meetings.closed.length || meetings.failed.length)) iso.logger.info(meetings, 'meetings reconciled');
+        return;
+      }
       const purged = await gateway.purge();
       iso.logger.info({ registrySeq: registry.seq, registryOutcome: registry.outcome, purged }, 'upkeep done');
       if (!gateway.ownKeyListed()) iso.logger.warn({ kid: gateway.deps.self.signer.kid }, 'the registry does not list this gateway\'s signing key: peers will answer unknown_key');

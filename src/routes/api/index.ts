@@ -3,7 +3,9 @@ import { swaggerUI } from '@hono/swagger-ui';
 import type { AppEnv, Deps } from '../../context';
 import { registerCaseEventRoutes } from './cases/events';
 import { registerIntakeCaseRoutes } from './cases/intake';
+import { registerInvitationRoutes } from './invitations/index';
 import { registerGetMe } from './me/get-me';
+import { registerMeetingRoutes } from './meetings/index';
 import { registerListOutbox } from './outbox/list-outbox';
 import { registerRetryOutbox } from './outbox/retry-outbox';
 import { CLERK_SCHEME } from './schema';
@@ -34,9 +36,11 @@ export function createClerkApi(deps: Deps): OpenAPIHono<AppEnv> {
   registerCaseEventRoutes(api, deps);
   registerIntakeCaseRoutes(api, deps);
   registerShipmentRoutes(api, deps);
+  registerMeetingRoutes(api, deps);
   registerListOverdue(api, deps);
   registerListOutbox(api, deps);
   registerRetryOutbox(api, deps);
+  registerInvitationRoutes(api, deps);
 
   api.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',

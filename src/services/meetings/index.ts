@@ -1,0 +1,12 @@
+export { startMeeting, identities, type StartedMeeting } from './start-meeting';
+export { admitApplicant } from './admit-applicant';
+export { removeParticipant, muteTrack } from './moderate';
+export { recordConsent } from './consent';
+export { startRecording } from './start-recording';
+export { endMeeting } from './end-meeting';
+export { applyWebhook, type WebhookOutcome } from './apply-webhook';
+export { reconcileMeetings, reconcileMeetingsOf, NOTICE_TOPIC, type ReconcileReport } from './reconcile';
+export { meetingCtxOf, videoRoomsOf, VIDEO_NOT_CONFIGURED, type MeetingCtx } from './meeting-ctx';
+export type { MeetingView, ParticipantView, JoinToken } from './view';
+export type { VideoRooms, WebhookNotice } from './video-rooms';
+export { WebhookRejected } from './video-rooms';
