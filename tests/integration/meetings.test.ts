@@ -3,7 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { eq, sql } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import type { AddressInfo } from 'node:net';
-import { livekitWebhookEvents, outboxMessages } from '../../src/db/schema/index';
+import { livekitWebhookEvents, meetings, outboxMessages } from '../../src/db/schema/index';
 import type { Gateway } from '../../src/gateway';
 import { fixedClock, systemClock } from '../../src/lib/clock';
 import { randomIds } from '../../src/lib/ids';
@@ -109,6 +109,20 @@ describe('cloud meetings without LiveKit configured', () => {
   });
 });
 
+describe('a LiveKit server that cannot create the room', () => {
+  it('answers 503 and leaves no open meeting behind: the meeting is closed as room_not_created', async () => {
+    const alliance = await createTestAlliance(Object.entries(ENDPOINTS).map(([id, endpoint]) => ({ id, endpoint })));
+    const registry = await alliance.sign(1, Math.floor(Date.now() / 1000));
+    // Port 9 (discard) refuses connections on loopback.
+    const down = await startTestGateway({ alliance, memberId: 'gaoxin', database: dbs.gaoxin.database, clock, registry: () => registry, meetings: { livekit: { url: 'http://127.0.0.1:9', apiKey: fake.apiKey, apiSecret: fake.apiSecret } } });
+    const res = await down.app.request(`${ENDPOINTS.gaoxin}/api/v1/cases/${REF}/meetings`, { method: 'POST', headers: { authorization: `Bearer ${tokens.intake}` } });
+    expect(res.status).toBe(503);
+    const rows = await dbs.gaoxin.database.db.select().from(meetings).where(eq(meetings.caseRef, REF));
+    expect(rows.map((r) => [r.status, r.closeReason])).toEqual([['closed', 'room_not_created']]);
+    expect((await timeline()).map((e) => e.type)).toEqual(['meeting_created', 'meeting_finished']);
+  });
+});
+
 describe('a meeting from start to recording', () => {
   let meeting: Meeting;
   let clerkToken: JoinToken;
@@ -125,6 +139,9 @@ describe('a meeting from start to recording', () => {
     expect(room).toMatchObject({ maxParticipants: 4, emptyTimeout: 600, departureTimeout: 60 });
     expect(JSON.parse(room.metadata)).toEqual({ meetingId: meeting.id, caseRef: REF, members: ['gaoxin', 'xihaike'] });
     expect(fake.requests.filter((q) => q.method === 'CreateRoom')).toHaveLength(1);
+    // The room_started webhook LiveKit sends as soon as the room exists finds the meeting already saved.
+    await fake.webhooksSettled();
+    expect((await timeline()).filter((e) => e.type === 'meeting_started')).toHaveLength(1);
 
     const g = grantsOf(clerkToken.token);
     expect(g.sub).toBe(clerkToken.identity);
@@ -253,7 +270,7 @@ describe('a meeting from start to recording', () => {
     expect(ended).toMatchObject({ status: 200, json: { status: 'closed', closeReason: 'ended' } });
     expect(fake.rooms.has(meeting.room)).toBe(false);
     await fake.webhooksSettled();
-    expect((await timeline()).filter((e) => e.type === 'meeting_finished')).toHaveLength(1);
+    expect((await timeline()).filter((e) => e.type === 'meeting_finished' && e.data!.meetingId === meeting.id)).toHaveLength(1);
     expect((await api('gaoxin', tokens.intake, 'POST', `/api/v1/meetings/${meeting.id}/end`)).status).toBe(409);
     expect((await api('gaoxin', tokens.intake, 'POST', `/api/v1/meetings/${meeting.id}/admit`)).status).toBe(409);
   });

@@ -5,7 +5,7 @@ import type { CaseCtx } from '../cases/case-ctx';
 import { recordMeetingEvent } from './timeline';
 import type { MeetingRow } from './view';
 
-export type CloseReason = 'ended' | 'room_finished' | 'room_gone' | 'max_duration';
+export type CloseReason = 'ended' | 'room_finished' | 'room_gone' | 'max_duration' | 'room_not_created';
 
 export interface CloseInput {
   reason: CloseReason;

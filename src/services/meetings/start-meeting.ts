@@ -4,6 +4,7 @@ import { AppError } from '../../lib/errors';
 import type { ClerkIdentity } from '../clerks/schema';
 import { findClerkCase } from '../cases/clerk-events';
 import type { CaseRow } from '../cases/intake/types';
+import { closeMeeting } from './close-meeting';
 import { grantsFor, TOKEN_TTL_SECONDS, type ParticipantRole } from './grants';
 import { queueMeetingInvitation } from './invitations/send';
 import type { MeetingCtx } from './meeting-ctx';
@@ -59,22 +60,17 @@ export async function startMeeting({ ctx, input }: { ctx: MeetingCtx; input: { c
     { identity: identities.applicant(self), role: 'applicant', member: self, displayName: kase.applicantName, status: 'waiting' },
     ...(other ? [{ identity: identities.remoteClerk(other), role: 'remote_clerk' as const, member: other, displayName: `${other} clerk`, status: 'admitted' as const }] : []),
   ];
-  // The recorder of a room-composite egress joins as a participant too.
-  await ctx.rooms.createRoom({
-    name: room, maxParticipants: parties.length + 1, emptyTimeout: EMPTY_TIMEOUT_S, departureTimeout: DEPARTURE_TIMEOUT_S,
-    metadata: JSON.stringify({ meetingId: id, caseRef: kase.ref, members }),
-  });
-  try {
-    return await saveMeeting(ctx, { id, room, kase, clerk, members, parties, other });
-  } catch (e) {
-    await ctx.rooms.deleteRoom(room).catch((err: unknown) => ctx.logger.warn({ err, room }, 'could not delete the room of a meeting that failed to start'));
-    throw e;
-  }
+  return openMeeting(ctx, { id, room, kase, clerk, members, parties, other });
 }
 
 interface NewMeeting { id: string; room: string; kase: CaseRow; clerk: ClerkIdentity; members: string[]; parties: Party[]; other: string | null }
 
-async function saveMeeting(ctx: MeetingCtx, m: NewMeeting): Promise<StartedMeeting> {
+/**
+ * The meeting is saved before its room exists, so that LiveKit's room_started webhook (sent as soon as
+ * the room is created) finds it; a room that cannot be created closes the meeting again. The invitation
+ * to the other member goes out only once the room exists.
+ */
+async function openMeeting(ctx: MeetingCtx, m: NewMeeting): Promise<StartedMeeting> {
   const now = new Date(ctx.clock.now());
   const endsAt = new Date(now.getTime() + ctx.limits.maxMinutes * 60_000);
   const warnAt = new Date(endsAt.getTime() - ctx.limits.warnMinutes * 60_000);
@@ -94,13 +90,25 @@ async function saveMeeting(ctx: MeetingCtx, m: NewMeeting): Promise<StartedMeeti
       caseRef: m.kase.ref, type: 'meeting_created', eventId: ctx.ids.make('ev'), actor: `clerk:${m.clerk.id}`, at: now,
       data: { meetingId: m.id, room: m.room, members: m.members, participants: m.parties.map((p) => ({ identity: p.identity, role: p.role })), endsAt: endsAt.toISOString() },
     });
-    if (remote && remoteToken && m.other) {
-      await queueMeetingInvitation(tx, ctx, {
-        meetingId: m.id, caseRef: handlingRef(m.kase), ownCaseRef: m.kase.ref, url: ctx.rooms.url, room: m.room,
-        token: remoteToken.token, expiresAt: remoteToken.expiresAt, invitee: { member: m.other, role: m.kase.role === 'intake' ? 'handling' : 'intake' },
-      });
-    }
   });
+  try {
+    // The recorder of a room-composite egress joins as a participant too.
+    await ctx.rooms.createRoom({
+      name: m.room, maxParticipants: m.parties.length + 1, emptyTimeout: EMPTY_TIMEOUT_S, departureTimeout: DEPARTURE_TIMEOUT_S,
+      metadata: JSON.stringify({ meetingId: m.id, caseRef: m.kase.ref, members: m.members }),
+    });
+  } catch (e) {
+    const at = new Date(ctx.clock.now());
+    await ctx.db.transaction((tx) => closeMeeting(tx, ctx, m.id, { reason: 'room_not_created', actor: 'gateway', at, eventId: ctx.ids.make('ev') }));
+    throw e;
+  }
+  if (remote && remoteToken && m.other) {
+    const other = m.other;
+    await ctx.db.transaction((tx) => queueMeetingInvitation(tx, ctx, {
+      meetingId: m.id, caseRef: handlingRef(m.kase), ownCaseRef: m.kase.ref, url: ctx.rooms.url, room: m.room,
+      token: remoteToken.token, expiresAt: remoteToken.expiresAt, invitee: { member: other, role: m.kase.role === 'intake' ? 'handling' : 'intake' },
+    }));
+  }
   const participants = await participantsOf(ctx.db, m.id);
   const [row] = await ctx.db.select().from(meetings).where(eq(meetings.id, m.id));
   return { meeting: toMeetingView(row!, participants, ctx.rooms.url), token: { identity: mine.identity, url: ctx.rooms.url, ...token } };
