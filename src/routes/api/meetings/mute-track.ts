@@ -3,8 +3,8 @@ import type { AppEnv, Deps } from '../../../context';
 import { meetingCtxOf } from '../../../services/meetings/meeting-ctx';
 import { muteTrack } from '../../../services/meetings/moderate';
 import { clerkAuth } from '../clerk-auth';
-import { CLERK_SECURITY, clerkProblems, invalidRequest, notFound, roleProblem } from '../schema';
-import { meetingConflict, muteAnswerSchema, muteBodySchema, participantParams, videoUnavailable } from './schema';
+import { CLERK_SECURITY } from '../schema';
+import { muteAnswerSchema, muteBodySchema, participantParams, meetingWriteProblems } from './schema';
 
 /** `POST /api/v1/meetings/{id}/participants/{identity}/mute`: a clerk of the case mutes one published track. */
 export function registerMuteTrack(api: OpenAPIHono<AppEnv>, deps: Deps) {
@@ -15,12 +15,7 @@ export function registerMuteTrack(api: OpenAPIHono<AppEnv>, deps: Deps) {
     request: { params: participantParams, body: { required: true, content: { 'application/json': { schema: muteBodySchema } } } },
     responses: {
       200: { description: 'the track is muted', content: { 'application/json': { schema: muteAnswerSchema } } },
-      400: invalidRequest,
-      ...clerkProblems,
-      403: { ...roleProblem, description: "a supervisor, or a clerk of the case's other role (`not_authorized`)" },
-      404: notFound,
-      409: meetingConflict,
-      503: videoUnavailable,
+      ...meetingWriteProblems,
     },
   });
   api.openapi(route, async (c) => {

@@ -3,8 +3,8 @@ import type { AppEnv, Deps } from '../../../context';
 import { recordConsent } from '../../../services/meetings/consent';
 import { meetingCtxOf } from '../../../services/meetings/meeting-ctx';
 import { clerkAuth } from '../clerk-auth';
-import { CLERK_SECURITY, clerkProblems, invalidRequest, notFound, roleProblem } from '../schema';
-import { consentBodySchema, meetingConflict, meetingParams, meetingSchema, videoUnavailable } from './schema';
+import { CLERK_SECURITY } from '../schema';
+import { consentBodySchema, meetingParams, meetingSchema, meetingWriteProblems } from './schema';
 
 /** `POST /api/v1/meetings/{id}/consent`: a clerk of the case records one party's consent to the recording. */
 export function registerRecordConsent(api: OpenAPIHono<AppEnv>, deps: Deps) {
@@ -15,12 +15,7 @@ export function registerRecordConsent(api: OpenAPIHono<AppEnv>, deps: Deps) {
     request: { params: meetingParams, body: { required: true, content: { 'application/json': { schema: consentBodySchema } } } },
     responses: {
       200: { description: 'the meeting with the consent', content: { 'application/json': { schema: meetingSchema } } },
-      400: invalidRequest,
-      ...clerkProblems,
-      403: { ...roleProblem, description: "a supervisor, or a clerk of the case's other role (`not_authorized`)" },
-      404: notFound,
-      409: meetingConflict,
-      503: videoUnavailable,
+      ...meetingWriteProblems,
     },
   });
   api.openapi(route, async (c) => {

@@ -3,8 +3,8 @@ import type { AppEnv, Deps } from '../../../context';
 import { meetingCtxOf } from '../../../services/meetings/meeting-ctx';
 import { removeParticipant } from '../../../services/meetings/moderate';
 import { clerkAuth } from '../clerk-auth';
-import { CLERK_SECURITY, clerkProblems, invalidRequest, notFound, roleProblem } from '../schema';
-import { meetingConflict, meetingSchema, participantParams, videoUnavailable } from './schema';
+import { CLERK_SECURITY } from '../schema';
+import { meetingSchema, participantParams, meetingWriteProblems } from './schema';
 
 /** `POST /api/v1/meetings/{id}/participants/{identity}/remove`: a clerk of the case removes a participant. */
 export function registerRemoveParticipant(api: OpenAPIHono<AppEnv>, deps: Deps) {
@@ -15,12 +15,7 @@ export function registerRemoveParticipant(api: OpenAPIHono<AppEnv>, deps: Deps) 
     request: { params: participantParams },
     responses: {
       200: { description: 'the meeting after it', content: { 'application/json': { schema: meetingSchema } } },
-      400: invalidRequest,
-      ...clerkProblems,
-      403: { ...roleProblem, description: "a supervisor, or a clerk of the case's other role (`not_authorized`)" },
-      404: notFound,
-      409: meetingConflict,
-      503: videoUnavailable,
+      ...meetingWriteProblems,
     },
   });
   api.openapi(route, async (c) => {

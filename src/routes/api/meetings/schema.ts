@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { CASE_REF } from '../../../services/cases/case-events';
 import { PARTICIPANT_ROLES } from '../../../services/meetings/grants';
 import { MEETING_ID } from '../../../services/meetings/store';
-import { notFound } from '../schema';
+import { clerkProblems, invalidRequest, notFound, roleProblem } from '../schema';
 
 // Made here with @hono/zod-openapi's z, so `.openapi()` is safe; services give only constants and regexes.
 const IDENTITY = /^[a-z0-9][a-z0-9-]{1,62}\.[A-Za-z0-9_-]{1,64}$/;
@@ -59,3 +59,13 @@ export const muteAnswerSchema = z.object({ identity: z.string(), trackSid: z.str
 
 export const videoUnavailable = { ...notFound, description: 'video is not configured (LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET), or the LiveKit server did not answer (`upstream_unavailable`)' };
 export const meetingConflict = { ...notFound, description: 'the meeting is closed, or the step is not allowed now (`invalid_transition`)' };
+
+/** The problems of every operation that changes a meeting. */
+export const meetingWriteProblems = {
+  400: invalidRequest,
+  ...clerkProblems,
+  403: { ...roleProblem, description: "a supervisor, or a clerk of the case's other role (`not_authorized`)" },
+  404: notFound,
+  409: meetingConflict,
+  503: videoUnavailable,
+};
