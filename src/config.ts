@@ -8,6 +8,19 @@ const optional = (s: z.ZodType<string>) => z.preprocess((v) => (v === '' ? undef
 const millis = (fallback: number, min: number, max: number) => z.preprocess((v) => (v === '' || v === undefined ? String(fallback) : v),
   z.string().regex(/^\d+$/, 'must be a whole number of milliseconds').transform(Number).pipe(z.number().int().min(min).max(max)));
 
+/** A whole number of working days with a default, as an environment variable. */
+const workingDays = (fallback: string, min: number, max: number) =>
+  z.preprocess((v) => (v === '' || v === undefined ? fallback : v), z.string().regex(/^\d+$/, 'must be a whole number of working days').transform(Number).pipe(z.number().int().min(min).max(max)));
+
+/** Working days allowed for the follow-up of a 差评 and for answering a complaint (all configurable). */
+export interface FollowUpSettings {
+  badReviewCallbackDays: number;
+  badReviewRemedyDays: number;
+  complaintReplyDays: number;
+}
+
+export const DEFAULT_FOLLOW_UP: FollowUpSettings = { badReviewCallbackDays: 1, badReviewRemedyDays: 15, complaintReplyDays: 5 };
+
 const raw = z.object({
   PORT: z.preprocess((v) => (v === '' || v === undefined ? '8080' : v), z.string().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().int().min(0).max(65535))),
   HOST: z.preprocess((v) => (v === '' || v === undefined ? '0.0.0.0' : v), z.string().min(1)),
@@ -33,6 +46,9 @@ const raw = z.object({
   LIVEKIT_API_SECRET: optional(z.string().min(1).max(500)),
   HANDSHAKE_MEETING_MAX_MINUTES: z.preprocess((v) => (v === '' || v === undefined ? '60' : v), z.string().regex(/^\d+$/, 'must be a whole number of minutes').transform(Number).pipe(z.number().int().min(5).max(480))),
   HANDSHAKE_MEETING_WARN_MINUTES: z.preprocess((v) => (v === '' || v === undefined ? '5' : v), z.string().regex(/^\d+$/, 'must be a whole number of minutes').transform(Number).pipe(z.number().int().min(1).max(60))),
+  HANDSHAKE_BAD_REVIEW_CALLBACK_DAYS: workingDays('1', 1, 10),
+  HANDSHAKE_BAD_REVIEW_REMEDY_DAYS: workingDays('15', 1, 60),
+  HANDSHAKE_COMPLAINT_REPLY_DAYS: workingDays('5', 1, 30),
   LOG_LEVEL: z.preprocess((v) => (v === '' || v === undefined ? 'info' : v), z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
 });
 
@@ -75,6 +91,8 @@ export interface Config {
   livekit: { url: string; apiKey: string; apiSecret: string } | null;
   /** A meeting's longest duration, and how long before it the room is warned. */
   meetings: { maxMinutes: number; warnMinutes: number };
+  /** 好差评 and complaints: working days to call a 差评 back and to remedy it; to answer a complaint (限时回复). */
+  followUp: FollowUpSettings;
 }
 
 export class ConfigError extends Error {
@@ -106,6 +124,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     backOffice: { pollSeconds: v.HANDSHAKE_BACKOFFICE_POLL_SECONDS },
     livekit: v.LIVEKIT_URL && v.LIVEKIT_API_KEY && v.LIVEKIT_API_SECRET ? { url: v.LIVEKIT_URL, apiKey: v.LIVEKIT_API_KEY, apiSecret: v.LIVEKIT_API_SECRET } : null,
     meetings: { maxMinutes: v.HANDSHAKE_MEETING_MAX_MINUTES, warnMinutes: v.HANDSHAKE_MEETING_WARN_MINUTES },
+    followUp: { badReviewCallbackDays: v.HANDSHAKE_BAD_REVIEW_CALLBACK_DAYS, badReviewRemedyDays: v.HANDSHAKE_BAD_REVIEW_REMEDY_DAYS, complaintReplyDays: v.HANDSHAKE_COMPLAINT_REPLY_DAYS },
   };
   const livekitSet = LIVEKIT_VARS.filter((k) => v[k] !== undefined);
   if (livekitSet.length && livekitSet.length < LIVEKIT_VARS.length) {

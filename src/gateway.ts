@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import { createApp } from './app';
 import type { Deps, Self } from './context';
+import { DEFAULT_FOLLOW_UP, type FollowUpSettings } from './config';
 import type { Database } from './db/client';
 import { createFederationClient } from './federation/client';
 import { IdempotencyStore } from './federation/idempotency';
@@ -72,6 +73,8 @@ export interface GatewayOptions {
   calendar?: WorkingCalendar;
   /** LiveKit and meeting limits (LIVEKIT_*, HANDSHAKE_MEETING_*); default: no video, 60 minutes. */
   meetings?: Partial<MeetingSettings>;
+  /** 好差评 and complaint clocks in working days; default 1 / 15 / 5. */
+  followUp?: Partial<FollowUpSettings>;
   /** The back-office worker's pacing (poll interval, lease, backoff), when partners/<self>.json names one. */
   backOffice?: Partial<BackOfficeSettings>;
 }
@@ -96,6 +99,7 @@ export async function createGateway(opts: GatewayOptions) {
     policy: opts.policy ?? blockListPolicy(opts.blockedMembers ?? []),
     catalog: opts.catalog ?? emptyCatalog, sealer: sealer ?? noDataKey, partners: linkPartners(opts), calendar: opts.calendar ?? nationalCalendar(), clock: opts.clock,
     meetings: { livekit: null, maxMinutes: 60, warnMinutes: 5, ...opts.meetings }, ids: opts.ids, logger: opts.logger,
+    followUp: { ...DEFAULT_FOLLOW_UP, ...opts.followUp },
     workQueued: createSignal(),
   };
   const client = createFederationClient({ self, registry, fetch: opts.fetch, clock: opts.clock, ids: opts.ids, engine, evidence: deps.evidence });

@@ -58,7 +58,7 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
     memberId: member.memberId, publicUrl: member.publicUrl, signingJwk: member.signingJwk, anchors: member.anchors,
     registrySource: registrySource(member.registry, http.fetch), database, fetch: http.fetch,
     clock: systemClock, ids: randomIds, logger, blockedMembers: config.blockedMembers, engine: nodeEngine(),
-    outbox: outboxSettings(config.outbox), meetings: { livekit: config.livekit, ...config.meetings }, backOffice: { pollMs: config.backOffice.pollSeconds * 1000 },
+    outbox: outboxSettings(config.outbox), meetings: { livekit: config.livekit, ...config.meetings }, followUp: config.followUp, backOffice: { pollMs: config.backOffice.pollSeconds * 1000 },
   });
   const first = await gateway.registry.start();
   if (first.seq === null) {

@@ -80,7 +80,7 @@ async function openGateway(iso: Isolate, database: Database, source: RegistrySou
   const gateway = await createGateway({
     memberId: settings.member.memberId, publicUrl: settings.member.publicUrl, signer: await iso.signer, engine: iso.engine, catalog: dbCatalogReader(database.db),
     anchors: settings.anchors, registrySource: source, database, fetch: (input, init) => fetch(input, init),
-    clock: systemClock, ids: randomIds, logger, blockedMembers: settings.config.blockedMembers, outbox: outboxSettings(settings.config.outbox), meetings: { livekit: settings.config.livekit, ...settings.config.meetings },
+    clock: systemClock, ids: randomIds, logger, blockedMembers: settings.config.blockedMembers, outbox: outboxSettings(settings.config.outbox), meetings: { livekit: settings.config.livekit, ...settings.config.meetings }, followUp: settings.config.followUp,
     ...(settings.config.dataKey ? { dataKey: parseDataKey(settings.config.dataKey) } : {}),
   });
   const registry = await gateway.registry.start();

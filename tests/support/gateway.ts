@@ -11,6 +11,7 @@ import type { PartnerConfig } from '../../src/services/partners/schema';
 import type { WorkingCalendar } from '../../src/services/calendar/calendar';
 import type { OutboxSettings } from '../../src/federation/outbox/outbox';
 import type { MeetingSettings } from '../../src/context';
+import type { FollowUpSettings } from '../../src/config';
 
 export interface TestGatewayOptions {
   alliance: TestAlliance;
@@ -36,6 +37,7 @@ export interface TestGatewayOptions {
   outbox?: OutboxSettings;
   /** LiveKit (the fake of tests/support/fake-livekit, usually) and meeting limits. */
   meetings?: Partial<MeetingSettings>;
+  followUp?: Partial<FollowUpSettings>;
 }
 
 /** One member gateway in this process, on the given database, registry loaded. */
@@ -47,7 +49,7 @@ export async function startTestGateway(o: TestGatewayOptions): Promise<Gateway> 
     registrySource: async () => o.registry(), database: o.database,
     fetch: o.fetch ?? (() => Promise.reject(new Error('no network in this test'))),
     clock: o.clock, ids: randomIds, logger: o.logger ?? silentLogger, blockedMembers: o.blockedMembers, engine: o.engine, catalog: o.catalog, dataKey: o.dataKey ?? crypto.getRandomValues(new Uint8Array(32)),
-    partners: o.partners, secret: (name) => o.secrets?.[name], calendar: o.calendar, outbox: o.outbox, meetings: o.meetings,
+    partners: o.partners, secret: (name) => o.secrets?.[name], calendar: o.calendar, outbox: o.outbox, meetings: o.meetings, followUp: o.followUp,
   });
   const r = await gateway.registry.start();
   if (r.seq === null) throw new Error(`test gateway ${o.memberId} has no registry: ${r.reason}`);

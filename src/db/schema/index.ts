@@ -11,3 +11,5 @@ export { caseMaterials } from './case-materials';
 export { caseEvents } from './case-events';
 export { caseShipments, shipmentEvents } from './case-shipments';
 export { meetings, meetingParticipants, meetingInvitations, livekitWebhookEvents } from './meetings';
+export { evaluations, evaluationFollowups } from './evaluations';
+export { complaints, complaintEvents } from './complaints';
