@@ -12,6 +12,7 @@ import { registerRegistry } from './routes/federation/registry';
 import { registerLiveKitWebhook } from './routes/livekit/webhook';
 import { registerBackOfficeCallbacks } from './routes/partners/callbacks';
 import { requestContext } from './routes/middleware/request-context';
+import { registerConsole } from './routes/console/serve-console';
 import { registerHealth } from './routes/system/health';
 import { registerWellKnown } from './routes/system/well-known';
 
@@ -37,6 +38,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerBackOfficeCallbacks(app, deps);
   registerLiveKitWebhook(app, deps);
   app.route('/', createClerkApi(deps));
+  registerConsole(app, deps);
 
   app.notFound((c) => {
     const allowed = allowedMethods(app, c.req.path);

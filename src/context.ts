@@ -1,4 +1,5 @@
 import type { FollowUpSettings } from './config';
+import type { ConsoleAssets } from './routes/console/serve-console';
 import type { Database } from './db/client';
 import type { IdempotencyStore } from './federation/idempotency';
 import type { JwsEngine } from './federation/engine';
@@ -59,6 +60,8 @@ export interface Deps {
   partners: ReadonlyMap<string, PartnerLink>;
   /** Cloud meetings (云见面): the LiveKit server (null: not configured, the meetings API answers 503) and limits. */
   meetings: MeetingSettings;
+  /** The window console's built files; null: not served (tests of the API alone). */
+  consoleAssets: ConsoleAssets | null;
   /** 好差评 and complaint clocks, in working days (HANDSHAKE_BAD_REVIEW_*, HANDSHAKE_COMPLAINT_REPLY_DAYS). */
   followUp: FollowUpSettings;
   /** Working days for deadlines (weekends, national holidays and 调休). */

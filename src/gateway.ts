@@ -28,6 +28,7 @@ import { caseCtxOf } from './services/cases/case-ctx';
 import { createBackOffice } from './services/cases/backoffice/back-office';
 import type { BackOfficeSettings } from './services/cases/backoffice/settings';
 import { adapterFactory } from '../adapters/registry';
+import type { ConsoleAssets } from './routes/console/serve-console';
 import type { MeetingSettings, PartnerLink } from './context';
 import type { WorkingCalendar } from './services/calendar/calendar';
 import { nationalCalendar } from './services/calendar/national';
@@ -73,6 +74,8 @@ export interface GatewayOptions {
   calendar?: WorkingCalendar;
   /** LiveKit and meeting limits (LIVEKIT_*, HANDSHAKE_MEETING_*); default: no video, 60 minutes. */
   meetings?: Partial<MeetingSettings>;
+  /** The window console's files (dist/console); default: the console is not served. */
+  consoleAssets?: ConsoleAssets;
   /** 好差评 and complaint clocks in working days; default 1 / 15 / 5. */
   followUp?: Partial<FollowUpSettings>;
   /** The back-office worker's pacing (poll interval, lease, backoff), when partners/<self>.json names one. */
@@ -99,7 +102,7 @@ export async function createGateway(opts: GatewayOptions) {
     policy: opts.policy ?? blockListPolicy(opts.blockedMembers ?? []),
     catalog: opts.catalog ?? emptyCatalog, sealer: sealer ?? noDataKey, partners: linkPartners(opts), calendar: opts.calendar ?? nationalCalendar(), clock: opts.clock,
     meetings: { livekit: null, maxMinutes: 60, warnMinutes: 5, ...opts.meetings }, ids: opts.ids, logger: opts.logger,
-    followUp: { ...DEFAULT_FOLLOW_UP, ...opts.followUp },
+    followUp: { ...DEFAULT_FOLLOW_UP, ...opts.followUp }, consoleAssets: opts.consoleAssets ?? null,
     workQueued: createSignal(),
   };
   const client = createFederationClient({ self, registry, fetch: opts.fetch, clock: opts.clock, ids: opts.ids, engine, evidence: deps.evidence });

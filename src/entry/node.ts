@@ -22,6 +22,7 @@ import { registrySource } from './node/settings';
 import { outboxSettings, startOutboxWorker } from './node/outbox-worker';
 import { startBackOfficeWorker } from './node/backoffice-worker';
 import { reconcileMeetingsOf } from '../services/meetings/reconcile';
+import { diskConsoleAssets } from './node/console-assets';
 
 const PURGE_EVERY_MS = 10 * 60 * 1000;
 /** Open meetings against LiveKit's rooms: lost webhooks, warnings and the maximum duration. */
@@ -58,7 +59,7 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
     memberId: member.memberId, publicUrl: member.publicUrl, signingJwk: member.signingJwk, anchors: member.anchors,
     registrySource: registrySource(member.registry, http.fetch), database, fetch: http.fetch,
     clock: systemClock, ids: randomIds, logger, blockedMembers: config.blockedMembers, engine: nodeEngine(),
-    outbox: outboxSettings(config.outbox), meetings: { livekit: config.livekit, ...config.meetings }, followUp: config.followUp, backOffice: { pollMs: config.backOffice.pollSeconds * 1000 },
+    outbox: outboxSettings(config.outbox), meetings: { livekit: config.livekit, ...config.meetings }, followUp: config.followUp, consoleAssets: diskConsoleAssets(), backOffice: { pollMs: config.backOffice.pollSeconds * 1000 },
   });
   const first = await gateway.registry.start();
   if (first.seq === null) {

@@ -7,7 +7,8 @@ import { randomIds } from '../../src/lib/ids';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, listen } from '../support/http';
+import { DEV_IDS, readTokens, threeFreePorts } from '../support/demo-alliance';
+import { until } from '../support/receiver-proxy';
 import { ROOT, startGatewayProcess, type GatewayProcess } from '../support/process';
 
 /** Runs the Node entry to completion (it must exit on its own) with the given environment. */
@@ -129,31 +130,12 @@ describe('starting the gateway as a new user would', () => {
   }, 300_000);
 });
 
-const DEV_IDS = ['gaoxin', 'xihaike', 'chengdu-gx'] as const;
-
 const DEMO_CASE = {
   itemCode: 'KS-GJJ-006', mode: 'proxy_intake',
   applicant: { kind: 'person', name: '李四', idType: 'resident_id', idNumber: '370211199001011234' },
   identityCheck: { method: 'id_card_reader', result: 'passed' },
   delivery: { method: 'window' }, consent: { dataSharing: true, at: '2026-01-05T09:00:00+08:00' },
 };
-
-/** A base port with the next two free as well: the dev alliance listens on PORT, PORT+1, PORT+2. */
-async function threeFreePorts(): Promise<number> {
-  for (;;) {
-    const port = await freePort();
-    if (port + 2 > 65535) continue;
-    const free = await Promise.all([1, 2].map((d) => listen(() => new Response(), port + d).then((l) => l.close().then(() => true), () => false)));
-    if (free.every(Boolean)) return port;
-  }
-}
-
-function readTokens(file: string): Record<string, string> {
-  return Object.fromEntries(readFileSync(file, 'utf8').split('\n').flatMap((line) => {
-    const m = /^([A-Z0-9_]+)=(\S+)$/.exec(line);
-    return m ? [[m[1]!, m[2]!]] : [];
-  }));
-}
 
 async function clerkCall(url: string, token: string, body?: unknown) {
   const res = await fetch(url, {
@@ -172,10 +154,3 @@ function runScript(script: string, timeoutMs: number): Promise<{ code: number | 
   });
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
