@@ -6,6 +6,7 @@ import { registerItems } from './routes/federation/items';
 import { registerTransfer } from './routes/federation/cases/transfer';
 import { registerCaseEvents } from './routes/federation/cases/events';
 import { registerCaseStatus } from './routes/federation/cases/status';
+import { registerEvaluations } from './routes/federation/evaluations';
 import { registerMeetingInvitations } from './routes/federation/meetings';
 import { registerPing } from './routes/federation/ping';
 import { registerRegistry } from './routes/federation/registry';
@@ -35,6 +36,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerCaseEvents(app, deps);
   registerCaseStatus(app, deps);
   registerMeetingInvitations(app, deps);
+  registerEvaluations(app, deps);
   registerBackOfficeCallbacks(app, deps);
   registerLiveKitWebhook(app, deps);
   app.route('/', createClerkApi(deps));

@@ -44,6 +44,11 @@ export class RegistryStore {
     return this.index;
   }
 
+  /** The anchor keys snapshots are checked with: an evidence bundle carries them so it verifies offline. */
+  anchors(): AnchorKeys {
+    return this.opts.anchors;
+  }
+
   /** Loads the persisted snapshot (if still valid), then asks the source. */
   async start(): Promise<RefreshResult> {
     const stored = await this.opts.repository.latest();

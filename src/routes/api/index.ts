@@ -3,9 +3,12 @@ import { swaggerUI } from '@hono/swagger-ui';
 import type { AppEnv, Deps } from '../../context';
 import { registerCaseEventRoutes } from './cases/events';
 import { registerIntakeCaseRoutes } from './cases/intake';
+import { registerEvaluationRoutes } from './evaluations/index';
 import { registerInvitationRoutes } from './invitations/index';
+import { registerItemRoutes } from './items/index';
 import { registerGetMe } from './me/get-me';
 import { registerMeetingRoutes } from './meetings/index';
+import { registerListMembers } from './members/list-members';
 import { registerListOutbox } from './outbox/list-outbox';
 import { registerRetryOutbox } from './outbox/retry-outbox';
 import { CLERK_SCHEME } from './schema';
@@ -41,6 +44,9 @@ export function createClerkApi(deps: Deps): OpenAPIHono<AppEnv> {
   registerListOutbox(api, deps);
   registerRetryOutbox(api, deps);
   registerInvitationRoutes(api, deps);
+  registerEvaluationRoutes(api, deps);
+  registerItemRoutes(api, deps);
+  registerListMembers(api, deps);
 
   api.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',

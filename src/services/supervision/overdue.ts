@@ -34,6 +34,13 @@ export const OVERDUE_PAGE = { default: 50, max: 200 } as const;
 /** The time that ran out first: the hop's, or the item's deadline while it runs (until the decision). */
 const dueOf = sql`least(${cases.hopDueAt}, case when ${inArray(cases.state, [...DEADLINE_STATUSES])} then ${cases.deadlineAt} end)`;
 
+/** The cases this member holds: those it took in (intake) and those sent to it (handling). */
+export const heldBy = (selfId: string) =>
+  or(and(eq(cases.role, 'handling'), eq(cases.handlingMember, selfId)), and(eq(cases.role, 'intake'), eq(cases.intakeMember, selfId)));
+
+/** Overdue at `now` (ISO): the hop or the deadline has passed while the clock runs (补正 pauses it). Also the statistics' `overdue`. */
+export const overdueAt = (now: string) => and(ne(cases.state, 'supplement_requested'), sql`${dueOf} < ${now}::timestamptz`);
+
 /**
  * For supervisors: this member's cases, on either side, whose hop or deadline has passed while the clock
  * runs (a case waiting for supplements, 补正, is paused and left out), the most overdue first.
@@ -49,9 +56,8 @@ export async function listOverdueCases({ ctx, input }: {
     ref: cases.ref, caseId: cases.intakeCaseId, item: cases.itemCode, role: cases.role, state: cases.state,
     hopDueAt: cases.hopDueAt, deadlineAt: cases.deadlineAt, due: dueOf.mapWith(cases.hopDueAt),
   }).from(cases).where(and(
-    or(and(eq(cases.role, 'handling'), eq(cases.handlingMember, ctx.selfId)), and(eq(cases.role, 'intake'), eq(cases.intakeMember, ctx.selfId))),
-    ne(cases.state, 'supplement_requested'),
-    sql`${dueOf} < ${now}::timestamptz`,
+    heldBy(ctx.selfId),
+    overdueAt(now),
     after ? sql`(${dueOf}, ${cases.ref}) > (${new Date(after.at).toISOString()}::timestamptz, ${after.id})` : undefined,
   )).orderBy(asc(dueOf), asc(cases.ref)).limit(limit + 1);
   const page = rows.slice(0, limit);

@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv, Deps } from '../../../context';
+import { registerEvidenceBundle } from './evidence-bundle';
 import { registerPostCaseEvent } from './events-post';
 import { registerGetCaseTimeline } from './events-timeline';
 
@@ -7,4 +8,5 @@ import { registerGetCaseTimeline } from './events-timeline';
 export function registerCaseEventRoutes(api: OpenAPIHono<AppEnv>, deps: Deps) {
   registerPostCaseEvent(api, deps);
   registerGetCaseTimeline(api, deps);
+  registerEvidenceBundle(api, deps);
 }

@@ -20,8 +20,8 @@ export function registerListCases(api: OpenAPIHono<AppEnv>, deps: Deps) {
     },
   });
   api.openapi(route, async (c) => {
-    const q = c.req.valid('query');
-    const filter = { ...(q.role ? { role: q.role } : {}), ...(q.state ? { state: q.state } : {}), overdue: q.overdue === 'true', limit: q.limit };
+    const { overdue, item, ...q } = c.req.valid('query');
+    const filter = { ...q, ...(item ? { itemCode: item } : {}), overdue: overdue === 'true' };
     return c.json(await listCases(deps.database.db, c.get('clerk'), filter, deps.clock.now()), 200);
   });
 }

@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { MODES } from '../../../federation/registry/schema';
+import { MEMBER_ID, MODES } from '../../../federation/registry/schema';
+import { isDay } from '../../../services/calendar/china-day';
+import { ITEM_CODE } from '../../../services/catalog/item-schema';
 import { CASE_REF } from '../../../services/cases/case-events';
 import { MATERIAL_MEDIA_TYPES } from '../../../services/cases/intake/types';
 import { CASE_STATUSES } from '../../../services/cases/state-machine';
@@ -8,6 +10,7 @@ import { CASE_STATUSES } from '../../../services/cases/state-machine';
 // methods onto a schema when it is made, and one made before @hono/zod-openapi was imported has none).
 const text = (max: number) => z.string().trim().min(1).max(max);
 const instant = z.iso.datetime({ offset: true });
+const chinaDate = z.string().refine(isDay, 'must be a date YYYY-MM-DD');
 const status = z.enum(Object.keys(CASE_STATUSES) as [keyof typeof CASE_STATUSES, ...(keyof typeof CASE_STATUSES)[]]);
 const delivery = z.object({ method: z.enum(['window', 'post', 'electronic']), address: text(300).optional() }).strict()
   .refine((d) => d.method !== 'post' || !!d.address, { message: 'an address is needed to deliver by post', path: ['address'] });
@@ -103,8 +106,14 @@ export const caseListQuery = z.object({
   role: z.enum(['intake', 'handling']).optional(),
   state: status.optional(),
   overdue: z.enum(['true', 'false']).optional().openapi({ description: 'only cases past their SLA or deadline, the clock running' }),
+  member: z.string().regex(MEMBER_ID, 'must be a member id').optional()
+    .openapi({ description: 'the other member: the handling member of an intake case (of any step of a joint case), the intake member of a handling case', example: 'xihaike' }),
+  item: z.string().regex(ITEM_CODE, 'must be an item code such as KS-GJJ-003').optional().openapi({ example: 'KS-GJJ-003' }),
+  from: chinaDate.optional().openapi({ description: 'created on or after this China date (Asia/Shanghai)', example: '2026-03-01' }),
+  to: chinaDate.optional().openapi({ description: 'created on or before this China date (Asia/Shanghai)', example: '2026-03-31' }),
+  q: z.string().trim().max(100).optional().openapi({ description: 'a substring of the case ref, the intake case id or the applicant\'s name (case-insensitive); empty: no filter' }),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-});
+}).refine((f) => !f.from || !f.to || f.from <= f.to, { message: 'must not be before from', path: ['to'] });
 
 export const intakeCaseListSchema = z.array(intakeCaseSchema).openapi('IntakeCaseList');
 

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { endOfChinaDay, startOfChinaDay, type Day } from '../../calendar/china-day';
 import { clockView } from '../clocks';
 import type { Side } from '../events-schema';
 import type { Db } from '../../../db/client';
@@ -38,7 +39,34 @@ export interface CaseListFilter {
   state?: CaseStatus;
   /** Only cases past their hop's SLA or the item's deadline, the clock running. */
   overdue?: boolean;
+  /** The other member of the case: the handling member of an intake case (of a joint case, of any step), the intake member of a handling case. */
+  member?: string;
+  itemCode?: string;
+  /** China dates (inclusive) the case was created on. */
+  from?: Day;
+  to?: Day;
+  /** A substring of the case ref, the intake case id or the applicant's name. */
+  q?: string;
   limit?: number;
+}
+
+/** The filters beyond role, state and overdue; undefined for each one not given. */
+function narrowedBy(filter: CaseListFilter) {
+  const { member } = filter;
+  const q = filter.q || undefined;
+  // LIKE's wildcards in the clerk's text are matched as themselves.
+  const pattern = q === undefined ? '' : `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  return and(
+    member === undefined ? undefined : or(
+      and(eq(cases.role, 'intake'), eq(cases.handlingMember, member)),
+      and(eq(cases.role, 'intake'), sql`${cases.jointPlan} @> ${JSON.stringify([{ member }])}::jsonb`),
+      and(eq(cases.role, 'handling'), eq(cases.intakeMember, member)),
+    ),
+    filter.itemCode === undefined ? undefined : eq(cases.itemCode, filter.itemCode),
+    filter.from === undefined ? undefined : gte(cases.createdAt, new Date(startOfChinaDay(filter.from))),
+    filter.to === undefined ? undefined : lt(cases.createdAt, new Date(endOfChinaDay(filter.to))),
+    q === undefined ? undefined : or(ilike(cases.ref, pattern), ilike(cases.intakeCaseId, pattern), ilike(cases.applicantName, pattern)),
+  );
 }
 
 /**
@@ -52,6 +80,7 @@ export async function listCases(db: Db, clerk: ClerkIdentity, filter: CaseListFi
     filter.role ? eq(cases.role, filter.role) : undefined,
     filter.state ? eq(cases.state, filter.state) : undefined,
     filter.overdue ? and(ne(cases.state, 'supplement_requested'), or(lt(cases.hopDueAt, at), lt(cases.deadlineAt, at))) : undefined,
+    narrowedBy(filter),
   )).orderBy(desc(cases.createdAt), desc(cases.ref)).limit(filter.limit ?? 100);
   const views = rows.map((row) => toCaseView(row, [], undefined, now));
   // The SQL keeps cases whose deadline passed after the decision too; clockView knows when the deadline stops.
