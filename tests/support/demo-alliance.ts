@@ -42,7 +42,7 @@ export interface DemoAlliance {
 export async function startDemoAlliance(env: Record<string, string> = {}): Promise<DemoAlliance> {
   const dataDir = mkdtempSync(join(tmpdir(), 'handshake-demo-'));
   const port = await threeFreePorts();
-  const gw = await startGatewayProcess({ HANDSHAKE_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env }, port, 120_000);
+  const gw = await startGatewayProcess({ HANDSHAKE_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env }, port, 120_000);
   try {
     await until('the dev alliance is up', async () => gw.output().includes('Take a case end to end'), 120_000);
   } catch (e) {
