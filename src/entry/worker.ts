@@ -19,6 +19,7 @@ import { systemClock } from '../lib/clock';
 import { AppError, problemResponse } from '../lib/errors';
 import { randomIds } from '../lib/ids';
 import type { Logger } from '../lib/logger';
+import type { ConsoleAssets } from '../routes/console/serve-console';
 import { openHyperdrive } from './worker/database';
 import { createConsoleLogger } from './worker/logger';
 import { readWorkerSettings, registrySource, throttledSource, type WorkerEnv, type WorkerSettings } from './worker/settings';
@@ -75,17 +76,28 @@ function setUp(env: WorkerEnv): Isolate {
 }
 
 /** A gateway on this request's connection, its registry loaded from the database and (throttled) the source. */
-async function openGateway(iso: Isolate, database: Database, source: RegistrySource) {
+async function openGateway(iso: Isolate, database: Database, source: RegistrySource, consoleAssets?: ConsoleAssets) {
   const { settings, logger } = iso;
   const gateway = await createGateway({
     memberId: settings.member.memberId, publicUrl: settings.member.publicUrl, signer: await iso.signer, engine: iso.engine, catalog: dbCatalogReader(database.db),
     anchors: settings.anchors, registrySource: source, database, fetch: (input, init) => fetch(input, init),
-    clock: systemClock, ids: randomIds, logger, blockedMembers: settings.config.blockedMembers, outbox: outboxSettings(settings.config.outbox), meetings: { livekit: settings.config.livekit, ...settings.config.meetings }, followUp: settings.config.followUp,
+    clock: systemClock, ids: randomIds, logger, blockedMembers: settings.config.blockedMembers, outbox: outboxSettings(settings.config.outbox), meetings: { livekit: settings.config.livekit, ...settings.config.meetings }, followUp: settings.config.followUp, consoleAssets,
     ...(settings.config.dataKey ? { dataKey: parseDataKey(settings.config.dataKey) } : {}),
   });
   const registry = await gateway.registry.start();
   if (registry.seq === null) logger.error({ reason: registry.reason }, 'no registry snapshot, stored or fetched: signed requests answer unknown_key');
   return { gateway, registry };
+}
+
+/** The console's files through the assets binding (run_worker_first: the Worker decides what is served). */
+function assetsBinding(assets: NonNullable<WorkerEnv['ASSETS']>): ConsoleAssets {
+  return {
+    async read(path) {
+      const res = await assets.fetch(new Request(`https://assets.invalid/${path}`));
+      if (!res.ok) return null;
+      return { body: new Uint8Array(await res.arrayBuffer()), type: res.headers.get('content-type') ?? 'application/octet-stream' };
+    },
+  };
 }
 
 function unconfigured(e: unknown): Response {
@@ -105,7 +117,7 @@ export default {
     }
     const database = openHyperdrive(env.HYPERDRIVE);
     try {
-      const { gateway } = await openGateway(iso, database, iso.registry.cached);
+      const { gateway } = await openGateway(iso, database, iso.registry.cached, env.ASSETS ? assetsBinding(env.ASSETS) : undefined);
       return await gateway.app.fetch(request, env, ctx);
     } catch (err) {
       const requestId = randomIds.make('rq');

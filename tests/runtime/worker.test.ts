@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
@@ -34,6 +34,8 @@ interface WorkerBuild { outfile: string; bytes: number; externalImports: string[
 // A .mjs script: imported by URL so that tsc does not ask for its types.
 const BUILD_SCRIPT = new URL('../../scripts/build-worker.mjs', import.meta.url).href;
 const loadBuildScript = () => import(BUILD_SCRIPT) as Promise<{ buildWorker(o: { outfile: string }): Promise<WorkerBuild> }>;
+const CONSOLE_SCRIPT = new URL('../../scripts/build-console.mjs', import.meta.url).href;
+const buildConsoleInto = (outdir: string) => (import(CONSOLE_SCRIPT) as Promise<{ buildConsole(o: { outdir: string; minify: boolean }): Promise<unknown> }>).then((m) => m.buildConsole({ outdir, minify: false }));
 
 describe.skipIf(!process.env.DATABASE_URL)('the Workers entry in workerd on PostgreSQL via Hyperdrive (needs DATABASE_URL: skipped without a PostgreSQL server)', () => {
   let dir: string;
@@ -47,9 +49,12 @@ describe.skipIf(!process.env.DATABASE_URL)('the Workers entry in workerd on Post
   let registryToken: string;
   let alphaServer: { close(): Promise<void> } | undefined;
   let alphaDb: TestDatabase | undefined;
+  let consoleDir: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'handshake-worker-'));
+    consoleDir = join(dir, 'console');
+    await buildConsoleInto(consoleDir);
     portA = await freePort();
     const [built, database, alliance] = await Promise.all([
       loadBuildScript().then((m) => m.buildWorker({ outfile: join(dir, 'worker.js') })),
@@ -71,6 +76,12 @@ describe.skipIf(!process.env.DATABASE_URL)('the Workers entry in workerd on Post
       modules: true, scriptPath: bundle.outfile, modulesRoot: dir,
       compatibilityDate: '2024-09-23', compatibilityFlags: ['nodejs_compat'],
       hyperdrives: { HYPERDRIVE: hyperdrive.toString() },
+      // What wrangler.toml's [assets] binding gives the Worker: the built console, by path.
+      serviceBindings: { ASSETS: async (req: { url: string }) => {
+        const file = join(consoleDir, new URL(req.url).pathname);
+        if (!existsSync(file)) return new Response('not found', { status: 404 });
+        return new Response(readFileSync(file), { headers: { 'content-type': file.endsWith('.html') ? 'text/html; charset=utf-8' : 'text/javascript; charset=utf-8' } });
+      } },
       bindings: {
         HANDSHAKE_MEMBER_ID: B, HANDSHAKE_PUBLIC_URL: B_URL,
         HANDSHAKE_SIGNING_KEY: JSON.stringify(alliance.members.get(B)!.privateJwk),
@@ -108,6 +119,17 @@ describe.skipIf(!process.env.DATABASE_URL)('the Workers entry in workerd on Post
 
   it('bundles no node: module but those postgres.js needs under nodejs_compat', () => {
     expect(bundle.externalImports).toEqual(RUNTIME_IMPORTS);
+  });
+
+  it('serves the window console from the assets binding, with its CSP, and nothing outside it', async () => {
+    const page = await mf!.dispatchFetch(`${B_URL}/console/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('/console/assets/app.js');
+    const script = await mf!.dispatchFetch(`${B_URL}/console/assets/app.js`);
+    expect(script.status).toBe(200);
+    expect((await script.text()).length).toBeGreaterThan(1000);
+    expect((await mf!.dispatchFetch(`${B_URL}/console/assets/missing.js`)).status).toBe(404);
   });
 
   it('answers a signed ping with {member, at} and a response signature bound to the request', async () => {

@@ -10,6 +10,8 @@ import type { Hyperdrive } from './database';
 /** The Worker's bindings: `[vars]`, secrets and the Hyperdrive binding of wrangler.toml. */
 export interface WorkerEnv {
   HYPERDRIVE: Hyperdrive;
+  /** The window console's files (wrangler.toml [assets], dist/console); absent: the console is not served. */
+  ASSETS?: { fetch(request: Request): Promise<Response> };
   HANDSHAKE_MEMBER_ID?: string;
   HANDSHAKE_PUBLIC_URL?: string;
   /** Secret: the private JWK JSON itself. */
