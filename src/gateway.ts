@@ -25,6 +25,8 @@ import { AppError } from './lib/errors';
 import type { PartnerConfig } from './services/partners/schema';
 import { transferReceiptHandler } from './services/cases/intake/record-receipt';
 import { caseCtxOf } from './services/cases/case-ctx';
+import { escalateOverdueComplaints } from './services/complaints/escalate-complaints';
+import { complaintCtxOf } from './services/complaints/rules';
 import { createBackOffice } from './services/cases/backoffice/back-office';
 import type { BackOfficeSettings } from './services/cases/backoffice/settings';
 import { adapterFactory } from '../adapters/registry';
@@ -118,10 +120,12 @@ export async function createGateway(opts: GatewayOptions) {
     outbox,
     /** Submits, polls and withdraws handling cases at the member's back office (a worker loop drives it); null without one. */
     backOffice,
-    /** Periodic upkeep: drops replay pairs and idempotency answers past their keeping time. */
-    async purge(): Promise<{ replay: number; idempotency: number }> {
+    /** Periodic upkeep: drops replay pairs and idempotency answers past their keeping time; escalates unanswered complaints. */
+    async purge(): Promise<{ replay: number; idempotency: number; complaintsEscalated: number }> {
       const now = new Date(opts.clock.now());
-      return { replay: await deps.replay.purge(now), idempotency: await deps.idempotency.purge(now) };
+      const purged = { replay: await deps.replay.purge(now), idempotency: await deps.idempotency.purge(now) };
+      // Complaints unanswered past their reply date go up a level (限时回复); counts only reach the log.
+      return { ...purged, complaintsEscalated: (await escalateOverdueComplaints({ ctx: complaintCtxOf(deps) })).escalated };
     },
     /** Warns when the registry does not list this gateway's signing key as usable. */
     ownKeyListed(): boolean {

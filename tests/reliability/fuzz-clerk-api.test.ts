@@ -56,7 +56,7 @@ beforeAll(async () => {
 afterAll(async () => { await tdb?.drop(); });
 
 const call = (method: string, path: string, body: unknown, token: string) =>
-  gw.app.request(BASE + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  gw.app.request(BASE + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
 
 interface Operation { method: string; path: string }
 
@@ -77,7 +77,7 @@ function mutated(valid: unknown): fc.Arbitrary<unknown> {
   };
   walk(valid, []);
   if (!paths.length) return fc.jsonValue();
-  return fc.tuple(fc.constantFrom(...paths), fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined))).map(([at, value]) => {
+  return fc.tuple(fc.constantFrom(...paths), fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined), fc.constantFrom('\u0000', 'a\u0000b', '李\u0000'))).map(([at, value]) => {
     const copy = structuredClone(valid) as Record<string, unknown>;
     let node = copy;
     for (const k of at.slice(0, -1)) node = node[k] as Record<string, unknown>;
@@ -92,6 +92,17 @@ describe('the clerk API under property-based fuzzing (fast-check)', () => {
     const ops = await jsonOperations();
     expect(ops.length).toBeGreaterThan(10);
     expect(ops).toContainEqual({ method: 'POST', path: '/api/v1/cases' });
+  });
+
+  it('a U+0000 anywhere in a body is 400 at that field, and nothing is written (PostgreSQL text cannot hold it)', async () => {
+    const before = (await (await call('GET', '/api/v1/cases', undefined, tokens.intake)).json()) as unknown[];
+    const body = structuredClone(VALID['POST /api/v1/cases']) as { applicant: { name: string } };
+    body.applicant.name = '李\u0000四';
+    const res = await call('POST', '/api/v1/cases', body, tokens.intake);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([{ path: 'applicant.name', message: 'must not contain the character U+0000' }]);
+    const after = (await (await call('GET', '/api/v1/cases', undefined, tokens.intake)).json()) as unknown[];
+    expect(after.length).toBe(before.length);
   });
 
   it('no body, random or almost valid, sent by any role to any JSON operation gets a 5xx', async () => {

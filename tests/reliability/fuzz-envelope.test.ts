@@ -91,6 +91,14 @@ describe('the envelope under property-based fuzzing (fast-check)', () => {
     }), { numRuns: RUNS, seed });
   });
 
+  it('a U+0000 in any string of a signed body is 400 at that field (after the signature is checked)', async () => {
+    const url = `${BASE}/federation/v1/cases`;
+    const body = utf8(JSON.stringify({ caseId: 'x', applicant: { name: 'a\u0000b' } }));
+    const res = await send(await signed(body, url), body, url);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'invalid_request', errors: [{ path: 'applicant.name', message: 'must not contain the character U+0000' }] });
+  });
+
   it('any JSON, validly signed, to any federation endpoint gets a 4xx problem or a 2xx, never 5xx', async () => {
     const paths = ['/federation/v1/cases', '/federation/v1/cases/cs_AAAAAAAAAAAAAAAA/events', '/federation/v1/meetings', '/federation/v1/evaluations', '/federation/v1/ping'];
     await fc.assert(fc.asyncProperty(fc.constantFrom(...paths), fc.jsonValue({ maxDepth: 4 }), async (path, value) => {

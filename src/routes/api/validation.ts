@@ -1,5 +1,6 @@
 import type { Hook } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
+import { NUL_MESSAGE, pathOfNul } from '../../lib/json-text';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../../context';
 import { AppError, type ErrorCode, type FieldError } from '../../lib/errors';
@@ -14,7 +15,12 @@ export const fieldPath = (path: readonly PropertyKey[]): string =>
 
 /** The API's defaultHook: a request off its schema is 400 `invalid_request` naming every bad field. */
 export const rejectInvalid: Hook<unknown, AppEnv, string, unknown> = (result) => {
-  if (result.success) return;
+  if (result.success) {
+    // PostgreSQL text cannot hold U+0000 and no field means to: 400 at the field, before any service runs.
+    const nul = result.target === 'json' ? pathOfNul(result.data) : null;
+    if (nul !== null) throw new AppError('invalid_request', 'the body is not valid: 1 problem', { errors: [{ path: nul, message: NUL_MESSAGE }] });
+    return;
+  }
   const errors: FieldError[] = result.error.issues.map((i) => ({ path: fieldPath(i.path), message: i.message }));
   const what = TARGETS[result.target] ?? result.target;
   throw new AppError('invalid_request', `the ${what} ${what.endsWith('s') ? 'are' : 'is'} not valid: ${errors.length} problem${errors.length > 1 ? 's' : ''}`, { errors });

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { AppError } from '../../lib/errors';
 import { readLimited } from '../../lib/http';
 import { fromUtf8 } from '../../lib/encoding';
+import { NUL_MESSAGE, pathOfNul } from '../../lib/json-text';
 
 /** Reads the raw request body once, refusing more than `limit` bytes with 413 before buffering it all. */
 export async function readBody(req: Request, limit: number): Promise<Uint8Array> {
@@ -24,11 +25,15 @@ export function parseJsonBody(body: Uint8Array, contentType: string | null): unk
   if (!/^application\/json\s*(;|$)/i.test(contentType ?? '')) {
     throw new AppError('unsupported_media_type', 'the body must be application/json; charset=utf-8');
   }
+  let value: unknown;
   try {
-    return JSON.parse(fromUtf8(body));
+    value = JSON.parse(fromUtf8(body));
   } catch {
     throw new AppError('invalid_request', 'the body is not valid UTF-8 JSON', { errors: [{ path: '', message: 'not valid JSON' }] });
   }
+  const nul = pathOfNul(value);
+  if (nul !== null) throw new AppError('invalid_request', 'the body is not valid: 1 problem', { errors: [{ path: nul, message: NUL_MESSAGE }] });
+  return value;
 }
 
 /** The path and `?query` exactly as the client sent them, never rebuilt from Host or X-Forwarded-*. */
