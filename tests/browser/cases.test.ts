@@ -130,6 +130,8 @@ describe('the window console: catalog and cases', () => {
     await page.waitForFunction((r) => location.hash === `#/cases/${r}`, ref);
     await waitForState(page, '已签收');
     await expect(page.getByRole('table', { name: '办理过程' }).textContent()).resolves.toContain('办理地签收');
+    // The receipt's materialsDigest, checked in the browser against the materials that were sent.
+    await expect(page.getByTestId('digest-check').textContent()).resolves.toBe('与所转材料一致');
     await ui.shot(page, 'cases-06-transferred');
     await page.close();
   }, 90_000);

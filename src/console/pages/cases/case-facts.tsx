@@ -43,9 +43,9 @@ export function CaseClocks(p: { kase: CaseView }) {
 }
 
 /**
- * 回执: the handling member's receipt of the transfer. The case view does not carry the receipt's
- * materialsDigest, so it is recomputed (§7.1: SHA-256 over the sha256 values, one a line) from the
- * materials that were transferred: those listed, less the supplements appended after.
+ * 回执: the handling member's receipt of the transfer, with its materialsDigest checked in the browser
+ * against the materials that were transferred (those listed, less the supplements appended after;
+ * §7.1: SHA-256 over the sha256 values, one a line).
  */
 export function CaseReceipt(p: { kase: CaseView; supplements: number }) {
   const c = p.kase;
@@ -62,7 +62,13 @@ export function CaseReceipt(p: { kase: CaseView; supplements: number }) {
       <dt>回执编号</dt><dd class="mono">{c.receiptId}</dd>
       <dt>签收时间</dt><dd>{formatDateTime(c.receivedAt)}</dd>
       {c.remoteRef ? <><dt>对方办件标识</dt><dd class="mono">{c.remoteRef}</dd></> : null}
-      <dt>材料摘要</dt><dd class="mono digest" title="materialsDigest">{digest ?? '…'}</dd>
+      <dt>材料摘要</dt>
+      <dd class="mono digest" title="materialsDigest">
+        {c.materialsDigest ?? digest ?? '…'}{' '}
+        {c.materialsDigest && digest ? (c.materialsDigest === digest
+          ? <span class="tag ok" data-testid="digest-check">与所转材料一致</span>
+          : <span class="tag bad" data-testid="digest-check">与所转材料不一致</span>) : null}
+      </dd>
       <dt>转办材料</dt><dd>{sent.length ? sent.map((m) => m.name).join('、') : '无'}</dd>
     </dl>
   );

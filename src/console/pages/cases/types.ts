@@ -17,6 +17,7 @@ export interface CaseView {
   handlingMember: string | null;
   remoteRef: string | null;
   receiptId: string | null;
+  materialsDigest: string | null;
   receivedAt: string | null;
   createdAt: string;
   updatedAt: string;

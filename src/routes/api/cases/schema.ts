@@ -88,6 +88,7 @@ export const intakeCaseSchema = z.object({
   handlingMember: z.string().nullable(),
   remoteRef: z.string().nullable().openapi({ description: "the handling member's caseRef, from its receipt" }),
   receiptId: z.string().nullable(),
+  materialsDigest: z.string().nullable().openapi({ description: '§7.1 materialsDigest: hex SHA-256 of the materials\' sha256 values joined with \\n, as the receipt states it' }),
   receivedAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),

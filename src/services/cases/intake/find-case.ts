@@ -111,7 +111,7 @@ export function toCaseView(row: CaseRow, materials: MaterialView[], steps: Joint
     applicant: { kind: row.applicantKind, name: row.applicantName, idType: row.applicantIdType },
     applicantIdMasked: row.applicantIdMasked, window: intake.window, clerk: intake.clerk,
     delivery: row.delivery as IntakeCaseView['delivery'],
-    handlingMember: row.handlingMember || null, remoteRef: row.remoteRef, receiptId: row.receiptId,
+    handlingMember: row.handlingMember || null, remoteRef: row.remoteRef, receiptId: row.receiptId, materialsDigest: row.materialsDigest,
     receivedAt: row.receivedAt?.toISOString() ?? null, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
     materials,
     ...(row.parentRef ? { parentRef: row.parentRef, step: row.step ?? '' } : {}),

@@ -82,6 +82,8 @@ export interface IntakeCaseView extends ClockView {
   handlingMember: string | null;
   remoteRef: string | null;
   receiptId: string | null;
+  /** §7.1 `materialsDigest` of the receipt (the transfer's, on the handling side); null before the transfer. */
+  materialsDigest: string | null;
   receivedAt: string | null;
   createdAt: string;
   updatedAt: string;
