@@ -93,6 +93,10 @@ describe('GET /api/v1/cases filters', () => {
     expect(await gx(`q=${encodeURIComponent('王_')}`)).toEqual([]);
     expect(await gx('q=CS_')).toEqual([JOINT, c.ref, b.gx, a.gx]);
     expect(await gx('q=')).toEqual([JOINT, c.ref, b.gx, a.gx]);
+    // Under 3 characters no trigram index can serve a substring: a short query is the name's beginning
+    // (a two-character name is the whole name) or an exact ref or case id.
+    expect(await gx(`q=${encodeURIComponent('四')}`)).toEqual([]);
+    expect(await gx(`q=${encodeURIComponent('李四')}`)).toEqual([b.gx, a.gx]);
     // The handling side has the applicant's name too, under its own refs.
     expect(await refs('xihaike', tokens.handling, `q=${encodeURIComponent('李四')}`)).toEqual([b.xh, a.xh]);
   });
@@ -104,6 +108,8 @@ describe('GET /api/v1/cases filters', () => {
     expect(await gx('member=xihaike&limit=1')).toEqual([JOINT]);
     expect(await gx('role=handling&member=xihaike')).toEqual([]);
     expect(await gx('overdue=true&member=xihaike', tokens.gxSupervisor)).toEqual([b.gx, a.gx]);
+    // The overdue rule is applied before the limit, so a page holds as many overdue cases as asked for.
+    expect(await gx('overdue=true&limit=1', tokens.gxSupervisor)).toEqual([b.gx]);
   });
 
   it('bad filters are 400 naming each field', async () => {

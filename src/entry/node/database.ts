@@ -6,6 +6,7 @@ import { migrate as migratePg } from 'drizzle-orm/postgres-js/migrator';
 import { drizzle as drizzleLite } from 'drizzle-orm/pglite';
 import { migrate as migrateLite } from 'drizzle-orm/pglite/migrator';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import postgres from 'postgres';
 import type { Database, Db } from '../../db/client';
 import * as schema from '../../db/schema/index';
@@ -43,7 +44,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database & { driv
     return { driver: 'postgres', db, ping: async () => { await db.execute(sql`select 1`); }, close: () => client.end({ timeout: 5 }) };
   }
   if (!opts.pgliteDir.startsWith('memory://')) mkdirSync(opts.pgliteDir, { recursive: true });
-  const client = await PGlite.create(opts.pgliteDir);
+  // pg_trgm serves the clerks' text search of cases (migration 0012), as it does on PostgreSQL.
+  const client = await PGlite.create(opts.pgliteDir, { extensions: { pg_trgm } });
   const lite = drizzleLite(client, { schema, casing: 'snake_case' });
   if (opts.migrate !== false) await migrateLite(lite, { migrationsFolder: MIGRATIONS_DIR });
   const db = lite as unknown as Db;
