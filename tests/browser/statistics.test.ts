@@ -32,7 +32,7 @@ interface Stats {
   byItem: { itemCode: string; cases: number; finished: number }[];
   byMode: { mode: string; cases: number }[];
   byMember: { member: string | null; cases: number }[];
-  definitions: Record<'goodRate' | 'activeRate' | 'avgHandlingDays' | 'overdue', string>;
+  definitions: Record<'cases' | 'finished' | 'goodRate' | 'activeRate' | 'avgHandlingDays' | 'overdue', string>;
 }
 
 const CHARTS = ['chart-month', 'chart-item', 'chart-mode', 'chart-member'];

@@ -26,7 +26,7 @@ export function statisticsCsv(s: Statistics): string {
     [['按成员'], ['对方成员', '本成员角色', '案件数'], ...s.byMember.map((m) => [m.member ?? '（未转办）', ROLE[m.role], m.cases])],
     [['按办理方式'], ['办理方式', '案件数'], ...s.byMode.map((m) => [MODE[m.mode] ?? m.mode, m.cases])],
     [['按月'], ['月份', '案件数', '办结数', '评价数', '好评数'], ...s.byMonth.map((m) => [m.month, m.cases, m.finished, m.evaluations, m.good])],
-    [['口径说明'], ['指标', '定义'], ['好评率', s.definitions.goodRate], ['主动评价率', s.definitions.activeRate],
+    [['口径说明'], ['指标', '定义'], ['办件量', s.definitions.cases], ['办结量', s.definitions.finished], ['好评率', s.definitions.goodRate], ['主动评价率', s.definitions.activeRate],
       ['平均办理天数', s.definitions.avgHandlingDays], ['超期数', s.definitions.overdue]],
   ];
   return `\uFEFF${sections.map((rows) => rows.map(line).join('\r\n')).join('\r\n\r\n')}\r\n`;

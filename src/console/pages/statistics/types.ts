@@ -10,7 +10,7 @@ export interface Statistics {
   byMember: { member: string | null; role: 'intake' | 'handling'; cases: number }[];
   byMode: { mode: string; cases: number }[];
   byMonth: { month: string; cases: number; finished: number; evaluations: number; good: number }[];
-  definitions: { goodRate: string; activeRate: string; avgHandlingDays: string; overdue: string };
+  definitions: { cases: string; finished: string; goodRate: string; activeRate: string; avgHandlingDays: string; overdue: string };
 }
 
 /** A ratio 0..1 as the CSV writes it (`66.67%`), so the screen and the export read the same. */

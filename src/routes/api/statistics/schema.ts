@@ -26,5 +26,5 @@ export const statisticsSchema = z.object({
   })),
   byMode: z.array(z.object({ mode: z.string(), cases: count })),
   byMonth: z.array(z.object({ month: z.string().openapi({ example: '2026-03' }), cases: count, finished: count, evaluations: count, good: count })),
-  definitions: z.object({ goodRate: z.string(), activeRate: z.string(), avgHandlingDays: z.string(), overdue: z.string() }),
+  definitions: z.object({ cases: z.string(), finished: z.string(), goodRate: z.string(), activeRate: z.string(), avgHandlingDays: z.string(), overdue: z.string() }),
 }).openapi('Statistics', { description: "The member's figures for a period of China dates; `definitions` says what each one means" });
