@@ -22,8 +22,15 @@ function issues(env: Record<string, string>) {
 describe('parseConfig', () => {
   it('with nothing set, runs the local development member on 8080 with the embedded database', () => {
     expect(parseConfig({})).toEqual({
-      port: 8080, host: '0.0.0.0', member: null, outbox: { baseMs: 2000, capMs: 900000, leaseMs: 60000, cooldownMs: 30000 }, backOffice: { pollSeconds: 60 }, livekit: null, meetings: { maxMinutes: 60, warnMinutes: 5 }, registryRefreshSeconds: 60, blockedMembers: [], partnersDir: null, dataKey: null, databaseUrl: null, dataDir: './.data', logLevel: 'info',
+      port: 8080, host: '0.0.0.0', member: null, outbox: { baseMs: 2000, capMs: 900000, leaseMs: 60000, cooldownMs: 30000 }, backOffice: { pollSeconds: 60 }, livekit: null, meetings: { maxMinutes: 60, warnMinutes: 5 }, followUp: { badReviewCallbackDays: 1, badReviewRemedyDays: 15, complaintReplyDays: 5 }, registryRefreshSeconds: 60, blockedMembers: [], partnersDir: null, dataKey: null, databaseUrl: null, dataDir: './.data', logLevel: 'info',
     });
+  });
+
+  it('the 好差评 and complaint clocks are whole working days within bounds, each named when wrong', () => {
+    expect(parseConfig({ HANDSHAKE_BAD_REVIEW_CALLBACK_DAYS: '2', HANDSHAKE_BAD_REVIEW_REMEDY_DAYS: '10', HANDSHAKE_COMPLAINT_REPLY_DAYS: '3' }).followUp)
+      .toEqual({ badReviewCallbackDays: 2, badReviewRemedyDays: 10, complaintReplyDays: 3 });
+    expect(issues({ HANDSHAKE_BAD_REVIEW_CALLBACK_DAYS: '0', HANDSHAKE_BAD_REVIEW_REMEDY_DAYS: '1.5', HANDSHAKE_COMPLAINT_REPLY_DAYS: '31' }).map((i) => i.variable))
+      .toEqual(['HANDSHAKE_BAD_REVIEW_CALLBACK_DAYS', 'HANDSHAKE_BAD_REVIEW_REMEDY_DAYS', 'HANDSHAKE_COMPLAINT_REPLY_DAYS']);
   });
 
   it('a configured member needs all of its settings, and the public URL loses its trailing slash', () => {
