@@ -114,7 +114,8 @@ describe('a case for an item the back office maps', () => {
 
   it('is not submitted twice when the gateway died between the answer and recording it', async () => {
     // The crash: the back office has the case, our row never learned its partnerRef.
-    await dbs.xihaike.database.db.execute(sql`update cases set partner_ref = null, partner_state = null, partner_attempts = 1, partner_next_at = now() where ref = ${ref}`);
+    // (a second back: now() has microseconds, the worker compares with a millisecond JS clock)
+    await dbs.xihaike.database.db.execute(sql`update cases set partner_ref = null, partner_state = null, partner_attempts = 1, partner_next_at = now() - interval '1 second' where ref = ${ref}`);
     const posts = () => sandbox.control.requests.filter((r) => r.method === 'POST' && r.path === '/api/cases' && (r.body as { externalRef?: string }).externalRef === ref).length;
     expect(posts()).toBe(1);
     expect(await backOffice().runOnce()).toEqual([{ caseRef: ref, action: 'submit', result: 'done' }]);
