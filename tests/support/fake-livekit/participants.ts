@@ -18,24 +18,30 @@ function assertMayPublish(claims: Claims, kinds: TrackKind[]): void {
   if (refused.length > 0) throw new Error(`participant may not publish ${refused.join(', ')}`);
 }
 
-export async function joinRoom(state: State, token: string, opts: { tracks?: TrackKind[]; room?: string } = {}) {
-  const check = await verifyToken(token, state.apiKey, state.apiSecret);
-  if (!check.ok) throw new Error(check.reason);
-  const { claims } = check;
-  if (claims.video?.roomJoin !== true) throw new Error('permissions denied');
-  const roomName = claims.video.room ?? '';
-  if (!roomName) throw new Error('no room name');
-  if (opts.room !== undefined && opts.room !== roomName) {
-    throw new Error(`token is for room "${roomName}", not "${opts.room}"`);
-  }
-  if (!claims.sub) throw new Error('identity cannot be empty');
-  const kinds = opts.tracks ?? [];
-  assertMayPublish(claims, kinds);
+/** Why /rtc refuses a token, with the status livekit-server answers (rtcservice.go validateInternal). */
+export type JoinCheck = { ok: true; claims: Claims & { sub: string }; roomName: string } | { ok: false; status: 401 | 404; reason: string };
 
+export async function checkJoinToken(state: State, token: string, room?: string): Promise<JoinCheck> {
+  const check = await verifyToken(token, state.apiKey, state.apiSecret);
+  if (!check.ok) return { ok: false, status: 401, reason: check.reason };
+  const { claims } = check;
+  if (claims.video?.roomJoin !== true) return { ok: false, status: 401, reason: 'permissions denied' };
+  const roomName = claims.video.room ?? '';
+  if (!roomName) return { ok: false, status: 401, reason: 'no room name' };
+  if (room !== undefined && room !== roomName) return { ok: false, status: 401, reason: `token is for room "${roomName}", not "${room}"` };
+  if (!claims.sub) return { ok: false, status: 401, reason: 'identity cannot be empty' };
+  if (!state.rooms.has(roomName) && !state.autoCreateRooms) return { ok: false, status: 404, reason: 'requested room does not exist' };
+  return { ok: true, claims: claims as Claims & { sub: string }, roomName };
+}
+
+/**
+ * Puts the token's identity in its room (created on demand), replacing an earlier connection of the same
+ * identity; returns the webhooks to send. Throws when the room is full.
+ */
+export function addParticipant(state: State, claims: Claims & { sub: string }, roomName: string, kinds: TrackKind[] = []) {
   const events: EventInit[] = [];
   let room = state.rooms.get(roomName);
   if (!room) {
-    if (!state.autoCreateRooms) throw new Error('requested room does not exist');
     room = createRoomState(state, { name: roomName });
     events.push({ event: 'room_started', room: roomMessage(room) });
   }
@@ -47,7 +53,7 @@ export async function joinRoom(state: State, token: string, opts: { tracks?: Tra
   } else if (room.maxParticipants > 0 && room.participants.size >= room.maxParticipants) {
     throw new Error('room is full');
   }
-
+  const video = claims.video ?? {};
   const participant: FakeParticipant = {
     identity: claims.sub,
     sid: newSid('PA_'),
@@ -55,11 +61,7 @@ export async function joinRoom(state: State, token: string, opts: { tracks?: Tra
     metadata: claims.metadata ?? '',
     tracks: [],
     attributes: { ...claims.attributes },
-    permission: {
-      canSubscribe: claims.video.canSubscribe ?? true,
-      canPublish: claims.video.canPublish ?? true,
-      canPublishData: claims.video.canPublishData ?? true,
-    },
+    permission: { canSubscribe: video.canSubscribe ?? true, canPublish: video.canPublish ?? true, canPublishData: video.canPublishData ?? true },
     joinedAt: Date.now(),
   };
   room.participants.set(participant.identity, participant);
@@ -67,10 +69,17 @@ export async function joinRoom(state: State, token: string, opts: { tracks?: Tra
   for (const kind of kinds) {
     const track: FakeTrack = { sid: newSid('TR_'), type: kind, muted: false };
     participant.tracks.push(track);
-    events.push({
-      event: 'track_published', room: roomMessage(room), participant: participantMessage(participant), track: trackMessage(track),
-    });
+    events.push({ event: 'track_published', room: roomMessage(room), participant: participantMessage(participant), track: trackMessage(track) });
   }
+  return { room, participant, events };
+}
+
+export async function joinRoom(state: State, token: string, opts: { tracks?: TrackKind[]; room?: string } = {}) {
+  const check = await checkJoinToken(state, token, opts.room);
+  if (!check.ok) throw new Error(check.reason);
+  const kinds = opts.tracks ?? [];
+  assertMayPublish(check.claims, kinds);
+  const { participant, events } = addParticipant(state, check.claims, check.roomName, kinds);
   await state.webhooks.emit(...events);
   return {
     identity: participant.identity,

@@ -1,14 +1,21 @@
-// The HTTP front: livekit-server's auth middleware, then the Twirp router (JSON only).
+// The HTTP front: livekit-server's auth middleware, then the Twirp router (JSON only); and the client
+// signalling (signal.ts): `/rtc/validate` and the `/rtc` WebSocket, so livekit-client in a browser joins.
+//
+// What cannot be faked: media. The fake answers the join but never negotiates WebRTC (no SDP answer or
+// offer, no ICE candidates, no TURN), so a browser's peer connection never completes: livekit-client's
+// connect() fails after its peerConnectionTimeout ("could not establish pc connection") and no remote
+// track ever arrives. Tests assert that the page says so, while its local camera preview keeps working.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { completeEgress, egressMethods } from './egress';
 import { checkGrant, peekClaims, verifyToken, type Claims } from './grants';
 import { joinRoom, leaveRoom } from './participants';
 import { roomMethods } from './rooms';
+import { answerValidate, createSignalling } from './signal';
 import type { Method, Outcome, State } from './state';
 import { TwirpError, writePlain401, writeTwirpError, writeTwirpReply } from './twirp';
 import { createWebhookSender } from './webhooks';
-import type { FakeLiveKit, FakeLiveKitOptions, RecordedRequest } from './types';
+import type { FakeLiveKit, FakeLiveKitOptions, RecordedRequest, SignalRecord } from './types';
 
 const services: Record<string, Record<string, Method<unknown>>> = {
   'livekit.RoomService': roomMethods,
@@ -112,6 +119,7 @@ export async function startFakeLiveKit(opts: FakeLiveKitOptions = {}): Promise<F
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://fake');
       const text = await readBody(req);
+      if (await answerValidate(req, url, res, state)) return;
       if (url.pathname.startsWith('/twirp/')) record(req, url, text, log);
       const auth = await authenticate(req, url, res, state);
       if (auth.done) return;
@@ -130,6 +138,9 @@ export async function startFakeLiveKit(opts: FakeLiveKitOptions = {}): Promise<F
       if (!res.headersSent) writeTwirpError(res, new TwirpError('internal', String(err)));
     });
   });
+  const signals: SignalRecord[] = [];
+  const signalling = createSignalling(state, signals);
+  server.on('upgrade', signalling.upgrade);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -141,6 +152,7 @@ export async function startFakeLiveKit(opts: FakeLiveKitOptions = {}): Promise<F
     egresses: state.egresses,
     requests: log,
     webhooks: delivered,
+    signals,
     get webhookUrl() { return webhookUrl; },
     set webhookUrl(value: string | null) { webhookUrl = value; },
     join: (token, joinOpts) => joinRoom(state, token, joinOpts),
@@ -156,6 +168,7 @@ export async function startFakeLiveKit(opts: FakeLiveKitOptions = {}): Promise<F
       await webhooks.emit(completeEgress(egress, file));
     },
     close: () => new Promise<void>((resolve, reject) => {
+      signalling.close();
       server.close((err) => (err ? reject(err) : resolve()));
       server.closeAllConnections();
     }),

@@ -63,6 +63,13 @@ export interface RecordedRequest {
   headers: Record<string, string>;
 }
 
+/** What the client signalling saw: joins (with the token's verified claims), refusals, requests by case, leaves. */
+export type SignalRecord =
+  | { kind: 'join'; room: string; identity: string; claims: Record<string, unknown> }
+  | { kind: 'refused'; status: number; reason: string }
+  | { kind: 'request'; room: string; identity: string; message: string }
+  | { kind: 'leave'; room: string; identity: string };
+
 export interface DeliveredWebhook {
   event: string;
   body: string;
@@ -88,6 +95,8 @@ export interface FakeLiveKit {
   requests: RecordedRequest[];
   /** Every webhook the server sent, in order. */
   webhooks: DeliveredWebhook[];
+  /** Every client signalling event on `/rtc` (livekit-client's WebSocket), in order. */
+  signals: SignalRecord[];
   /**
    * Simulates a client connecting with `token` (as /rtc would): verifies the signature, exp/nbf, iss,
    * video.roomJoin and (when `opts.room` is given) that video.room is that room. Creates the room when
