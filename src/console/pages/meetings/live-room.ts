@@ -1,6 +1,7 @@
+import type * as LiveKitModule from 'livekit-client';
 import type { LocalTrack, RemoteTrack, Room } from 'livekit-client';
 
-type LiveKit = typeof import('livekit-client');
+type LiveKit = typeof LiveKitModule;
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { connectionMessage, mediaMessage } from './live-errors';
 import type { HeldToken } from './tokens';
