@@ -94,5 +94,10 @@ export interface AppEnv {
     rawBody: Uint8Array;
     /** The case a federation request concerns, when a route knows it: written with its evidence. */
     caseRef?: string;
+    /**
+     * Set when this request's Idempotency-Key was claimed before by a worker that died without answering
+     * (§5, a stale claim taken over): the work may have been done, its answer never recorded.
+     */
+    resumedClaim?: boolean;
   };
 }

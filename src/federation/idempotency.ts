@@ -22,7 +22,7 @@ export interface StoredAnswer {
 }
 
 export type ClaimResult =
-  | { kind: 'claimed' }
+  | { kind: 'claimed'; resumed: boolean }
   | { kind: 'replay'; answer: StoredAnswer }
   | { kind: 'conflict' }
   | { kind: 'in_progress' };
@@ -37,13 +37,13 @@ export class IdempotencyStore {
       .values({ ...req, createdAt: now, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) })
       .onConflictDoNothing()
       .returning({ key: idempotencyKeys.key });
-    if (inserted.length === 1) return { kind: 'claimed' };
+    if (inserted.length === 1) return { kind: 'claimed', resumed: false };
     const [row] = await this.db.select().from(idempotencyKeys)
       .where(and(eq(idempotencyKeys.iss, req.iss), eq(idempotencyKeys.key, req.key)));
     if (!row) return this.claim(req, now); // purged between the two statements
     if (row.method !== req.method || row.path !== req.path || row.bodyDigest !== req.bodyDigest) return { kind: 'conflict' };
     if (row.status !== null) return { kind: 'replay', answer: { status: row.status, contentType: row.contentType, body: row.responseBody ?? new Uint8Array() } };
-    if (now.getTime() - row.createdAt.getTime() > STALE_CLAIM_MS && (await this.takeOver(req, row.createdAt, now))) return { kind: 'claimed' };
+    if (now.getTime() - row.createdAt.getTime() > STALE_CLAIM_MS && (await this.takeOver(req, row.createdAt, now))) return { kind: 'claimed', resumed: true };
     return { kind: 'in_progress' };
   }
 

@@ -99,6 +99,20 @@ describe('POST /federation/v1/cases (§7.1)', () => {
     expect(other.json).toMatchObject({ code: 'invalid_transition' });
   });
 
+  it('a receiver that kept the case but died before recording its answer gives the retry the same receipt', async () => {
+    const body = transfer({ caseId: 'gaoxin-20261128-0777' });
+    const first = await send(body, { key: 'transfer-crash' });
+    expect(first.res.status).toBe(202);
+    // The crash: the §5 claim is left without an answer, and is older than a live worker's.
+    await tdb.database.db.execute(sql`update idempotency_keys set status = null, response_body = null, content_type = null, created_at = created_at - interval '6 minutes' where key = 'transfer-crash'`);
+    const retry = await send(body, { key: 'transfer-crash' });
+    expect(retry.res.status).toBe(202);
+    expect(retry.json).toEqual(first.json);
+    expect(rowsOf(await tdb.database.db.execute(sql`select ref from cases where intake_case_id = 'gaoxin-20261128-0777'`))).toHaveLength(1);
+    // Another key for the same case is still a second transfer.
+    expect((await send(body, { key: 'transfer-crash-2' })).res.status).toBe(409);
+  });
+
   it('needs an Idempotency-Key', async () => {
     const { res, json } = await send(transfer(), { key: null });
     expect(res.status).toBe(400);

@@ -36,6 +36,7 @@ export function idempotent(deps: Deps, opts: { required: boolean }) {
       c.res = new Response(answer.body as Uint8Array<ArrayBuffer>, { status: answer.status, headers });
       return;
     }
+    if (claim.resumed) c.set('resumedClaim', true);
     try {
       await next();
     } catch (err) {

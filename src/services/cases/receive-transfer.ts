@@ -1,3 +1,4 @@
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { caseMaterials, cases } from '../../db/schema/index';
 import type { JwsEngine } from '../../federation/engine';
@@ -41,7 +42,7 @@ export interface ReceiveTransferCtx {
  * material that does not match its sha256: 400), then authorization (403), then one transaction that
  * keeps the case and its materials. The 202 that carries the result, signed, is the receipt.
  */
-export async function receiveTransfer({ ctx, input }: { ctx: ReceiveTransferCtx; input: { from: string; body: TransferBody } }): Promise<Receipt> {
+export async function receiveTransfer({ ctx, input }: { ctx: ReceiveTransferCtx; input: { from: string; body: TransferBody; resumed?: boolean } }): Promise<Receipt> {
   const { body } = input;
   const contents = await checkMaterials(ctx, body);
   const now = new Date(ctx.clock.now());
@@ -81,8 +82,24 @@ export async function receiveTransfer({ ctx, input }: { ctx: ReceiveTransferCtx;
     }
     return true;
   });
-  if (!inserted) throw new AppError('invalid_transition', `case ${body.caseId} of ${input.from}${body.step ? ` (step ${body.step})` : ''} was already transferred here`);
-  return receipt;
+  if (inserted) return receipt;
+  const kept = input.resumed ? await receiptKept(ctx.db, input.from, body, receipt.materialsDigest) : null;
+  if (!kept) throw new AppError('invalid_transition', `case ${body.caseId} of ${input.from}${body.step ? ` (step ${body.step})` : ''} was already transferred here`);
+  return kept;
+}
+
+/**
+ * The receipt this member gave the same transfer, for a retry under an Idempotency-Key whose first worker
+ * died after keeping the case and before recording its answer (§5: the retry gets the first answer; the
+ * case is the record of it). Null when the kept case differs (item, mode or materials).
+ */
+async function receiptKept(db: Db, from: string, body: TransferBody, materialsDigest: string): Promise<Receipt | null> {
+  const [kept] = await db.select({ ref: cases.ref, receiptId: cases.receiptId, receivedAt: cases.receivedAt, itemCode: cases.itemCode, mode: cases.mode, materialsDigest: cases.materialsDigest })
+    .from(cases)
+    .where(and(eq(cases.role, 'handling'), eq(cases.intakeMember, from), eq(cases.intakeCaseId, body.caseId), body.step ? eq(cases.step, body.step) : isNull(cases.step)));
+  const same = kept && kept.receiptId && kept.receivedAt && kept.itemCode === body.itemCode && kept.mode === body.mode && kept.materialsDigest === materialsDigest;
+  if (!same) return null;
+  return { receiptId: kept.receiptId!, caseRef: kept.ref, receivedAt: kept.receivedAt!.toISOString(), materialsDigest, status: 'received' };
 }
 
 /** Decodes every material and checks its size and sha256; reports every bad one at once. */

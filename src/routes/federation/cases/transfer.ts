@@ -12,7 +12,7 @@ export function registerTransfer(app: Hono<AppEnv>, deps: Deps) {
     const body = parseBody(transferSchema, c.get('rawBody'), c.req.header('content-type') ?? null);
     const receipt = await receiveTransfer({
       ctx: { db: deps.database.db, sealer: deps.sealer, engine: deps.engine, catalog: deps.catalog, registry: deps.registry.current(), selfId: deps.self.memberId, clock: deps.clock, ids: deps.ids, partners: deps.partners },
-      input: { from: c.get('peer').memberId, body },
+      input: { from: c.get('peer').memberId, body, resumed: c.get('resumedClaim') === true },
     });
     // The signed 202 is the receipt: its evidence record names the case.
     c.set('caseRef', receipt.caseRef);
