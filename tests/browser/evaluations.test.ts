@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../support/receiver-proxy';
 import { startDemoAlliance, type DemoAlliance } from '../support/demo-alliance';
 import { openConsole, type Console } from './support/browser';
+import { clerkCall } from './support/clerk-call';
 
 let demo: DemoAlliance;
 let ui: Console;
@@ -14,21 +15,12 @@ afterAll(async () => {
   await demo?.stop();
 });
 
-async function call<T>(base: string, token: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
-  return (await res.json()) as T;
-}
 
 interface FollowUp { state: string; callbackDueAt: string; remedyDueAt: string; callbackNote: string | null; remedyNote: string | null; closedBy: string | null }
 interface Evaluation { id: string; stage: string; score: number; comment: string | null; followUp: FollowUp | null }
 
-const gx = <T>(path: string, body?: unknown) => call<T>(demo.urls.gaoxin, demo.tokens.GAOXIN_INTAKE_TOKEN!, path, body);
-const xh = <T>(path: string, body?: unknown) => call<T>(demo.urls.xihaike, demo.tokens.XIHAIKE_HANDLING_TOKEN!, path, body);
+const gx = <T>(path: string, body?: unknown) => clerkCall<T>(demo.urls.gaoxin, demo.tokens.GAOXIN_INTAKE_TOKEN!, path, body);
+const xh = <T>(path: string, body?: unknown) => clerkCall<T>(demo.urls.xihaike, demo.tokens.XIHAIKE_HANDLING_TOKEN!, path, body);
 const errorAt = (page: Page, field: string) => page.locator(`[data-field="${field}"] .error`);
 
 /** A due time as the console writes it: China time, the end of a day as 24:00 of that day. */

@@ -4,6 +4,7 @@ import { startDemoAlliance, type DemoAlliance } from '../support/demo-alliance';
 import { startFakeLiveKit, type FakeLiveKit } from '../support/fake-livekit/index';
 import { until } from '../support/receiver-proxy';
 import { openConsole, type Console } from './support/browser';
+import { clerkCall } from './support/clerk-call';
 
 // Media cannot be faked: the fake LiveKit answers the signalling (join, ping, leave) but never WebRTC, so
 // the page must say the media failed while Chromium's fake camera keeps the local preview playing.
@@ -26,27 +27,17 @@ afterAll(async () => {
 
 const ITEM = 'KS-GJJ-006';
 
-async function clerkPost<T>(base: string, token: string, path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
-  return (await res.json()) as T;
-}
-async function clerkGet<T>(base: string, token: string, path: string): Promise<T> {
-  const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  expect(res.status, path).toBe(200);
-  return (await res.json()) as T;
-}
 
 /** A gaoxin case for a xihaike item, taken in and transferred through the clerk API, received by xihaike. */
 async function transferredCase(): Promise<string> {
   const gx = demo.tokens.GAOXIN_INTAKE_TOKEN!;
-  const { ref } = await clerkPost<{ ref: string }>(demo.urls.gaoxin, gx, '/api/v1/cases', {
+  const { ref } = await clerkCall<{ ref: string }>(demo.urls.gaoxin, gx, '/api/v1/cases', {
     itemCode: ITEM, mode: 'proxy_intake', applicant: { kind: 'person', name: '王五', idType: 'resident_id', idNumber: '11010519491231002X' },
     identityCheck: { method: 'id_card_reader', result: 'passed' }, delivery: { method: 'window' }, consent: { dataSharing: true, at: new Date().toISOString() },
   });
-  for (const m of ['id-card', 'application']) await clerkPost(demo.urls.gaoxin, gx, `/api/v1/cases/${ref}/materials`, { requirement: m, name: m, mediaType: 'application/pdf', content: 'JVBERi0xLjQK' });
-  await clerkPost(demo.urls.gaoxin, gx, `/api/v1/cases/${ref}/transfer`, {});
-  await until('xihaike has the case', async () => !!(await clerkGet<{ remoteRef: string | null }>(demo.urls.gaoxin, gx, `/api/v1/cases/${ref}`)).remoteRef, 30_000, 300);
+  for (const m of ['id-card', 'application']) await clerkCall(demo.urls.gaoxin, gx, `/api/v1/cases/${ref}/materials`, { requirement: m, name: m, mediaType: 'application/pdf', content: 'JVBERi0xLjQK' });
+  await clerkCall(demo.urls.gaoxin, gx, `/api/v1/cases/${ref}/transfer`, {});
+  await until('xihaike has the case', async () => !!(await clerkCall<{ remoteRef: string | null }>(demo.urls.gaoxin, gx, `/api/v1/cases/${ref}`)).remoteRef, 30_000, 300);
   return ref;
 }
 
@@ -72,7 +63,7 @@ describe('the window console: 云见面', () => {
 
     await localVideoPlays(page);
     await expect(connection(page)).resolves.not.toBe('已连接');
-    const meeting = await clerkGet<{ room: string; participants: { identity: string; role: string }[] }>(demo.urls.gaoxin, demo.tokens.GAOXIN_INTAKE_TOKEN!, `/api/v1/meetings/${meetingId}`);
+    const meeting = await clerkCall<{ room: string; participants: { identity: string; role: string }[] }>(demo.urls.gaoxin, demo.tokens.GAOXIN_INTAKE_TOKEN!, `/api/v1/meetings/${meetingId}`);
     room = meeting.room;
     const clerk = meeting.participants.find((x) => x.role === 'clerk')!.identity;
     await until('the fake saw the clerk join over /rtc', async () => fake.signals.some((s) => s.kind === 'join' && s.room === room && s.identity === clerk), 15_000, 100);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../support/receiver-proxy';
 import { startDemoAlliance, type DemoAlliance } from '../support/demo-alliance';
 import { openConsole, type Console } from './support/browser';
+import { clerkCall } from './support/clerk-call';
 
 let demo: DemoAlliance;
 let ui: Console;
@@ -15,15 +16,6 @@ afterAll(async () => {
   await demo?.stop();
 });
 
-async function call<T>(base: string, token: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
-  return (await res.json()) as T;
-}
 
 interface Stats {
   from: string; to: string;
@@ -54,8 +46,8 @@ describe('the window console: statistics', () => {
     // A gaoxin case for a xihaike item, transferred; xihaike accepts and decides it; the applicant evaluates it.
     const gxToken = demo.tokens.GAOXIN_INTAKE_TOKEN!;
     const xhToken = demo.tokens.XIHAIKE_HANDLING_TOKEN!;
-    const gx = <T>(path: string, body?: unknown) => call<T>(demo.urls.gaoxin, gxToken, path, body);
-    const xh = <T>(path: string, body?: unknown) => call<T>(demo.urls.xihaike, xhToken, path, body);
+    const gx = <T>(path: string, body?: unknown) => clerkCall<T>(demo.urls.gaoxin, gxToken, path, body);
+    const xh = <T>(path: string, body?: unknown) => clerkCall<T>(demo.urls.xihaike, xhToken, path, body);
     const { ref } = await gx<{ ref: string }>('/api/v1/cases', {
       itemCode: 'KS-GJJ-006', mode: 'proxy_intake', applicant: { kind: 'person', name: '王五', idType: 'resident_id', idNumber: '11010519491231002X' },
       identityCheck: { method: 'id_card_reader', result: 'passed' }, delivery: { method: 'window' }, consent: { dataSharing: true, at: new Date().toISOString() },

@@ -12,6 +12,7 @@ import { createProcessDatabase, dropDatabases } from '../support/db';
 import { freePort } from '../support/http';
 import { startGatewayProcess, type GatewayProcess } from '../support/process';
 import { receiverProxy, until } from '../support/receiver-proxy';
+import { seeded } from '../support/seeded';
 
 // Three members in a ring, each the sender of one flow and the receiver of another: gaoxin -> xihaike ->
 // chengdu-gx -> gaoxin. Cases are transferred, handling clerks accept and decide half of them (events
@@ -34,15 +35,6 @@ const SEED = 20261129;
 /** Messages in the whole run: per case a transfer, then accepted + decided (even) or withdrawn (odd). */
 const MESSAGES = MEMBERS.length * (PER_MEMBER + PER_MEMBER / 2 * 2 + PER_MEMBER / 2);
 
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Flow { ref: string; from: Member; to: Member; decide: boolean }
 type Json = Record<string, unknown>;

@@ -12,6 +12,7 @@ import { createProcessDatabase } from '../support/db';
 import { freePort } from '../support/http';
 import { startGatewayProcess, type GatewayProcess } from '../support/process';
 import { receiverProxy, until } from '../support/receiver-proxy';
+import { seeded } from '../support/seeded';
 
 // The RECEIVER killed with -9 mid-stream, then both members at once. (tests/e2e/case-crash.test.ts and
 // outbox-crash.test.ts cover the SENDER killed and the receiver merely down; this covers the receiver dying
@@ -23,15 +24,6 @@ const REQUIRED = ['id-card', 'purchase-contract', 'invoice', 'marriage-certifica
 const CASES = 60;
 const SEED = 20261128;
 
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Id = 'gaoxin' | 'xihaike';
 

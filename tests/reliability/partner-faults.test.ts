@@ -16,6 +16,7 @@ import { allianceFetch, caseRow, timelineOf, transferCase, type CaseView } from 
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startFaultyProxy, type Fault, type FaultyProxy } from '../support/faulty-proxy';
 import { startTestGateway } from '../support/gateway';
+import { seeded } from '../support/seeded';
 
 // Each partner back office (its sandbox) behind a proxy that times out, fails, resets, trickles and garbles
 // its answers; the handling gateway's back-office worker, on a clock the test moves, must end with every
@@ -32,16 +33,6 @@ const OPENING: Fault[] = ['timeout', '503', 'reset', 'slow', 'malformed', 'html'
 const RANDOM_FAULTS: Fault[] = ['timeout', '500', '503', 'reset', 'slow', 'malformed', 'html', 'drop'];
 
 /** mulberry32: the same faults, in the same order, on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One partner API: its sandbox, the partner file pointing at `baseUrl`, and what the sandbox recorded. */
 interface Partner {
