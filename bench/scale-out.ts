@@ -68,13 +68,48 @@ async function startTwoInstances(admin: string) {
   const registry = new RegistryStore({ anchors: alliance.anchors, source: () => readFile(files.registry, 'utf8'), repository: { latest: async () => null, save: async () => {} }, clock: systemClock, logger: silentLogger });
   await registry.start();
   const alpha = { signer: await loadSigner(alliance.members.get('alpha')!.privateJwk), engine: nodeEngine(), registry };
-  return { a: instances[0]!, b: instances[1]!, publicUrl, alpha, close };
+  return { a: instances[0]!, b: instances[1]!, publicUrl, alpha, root, name, close };
 }
 
 const pad = (s: string, n: number) => s.padEnd(n);
 const num = (v: number, digits: number, width = 10) => (Number.isFinite(v) ? v.toFixed(digits) : '-').padStart(width);
 const row = (label: string, r: LoadResult) =>
   `${pad(label, 36)}${num(r.perSecond, 0)}${num(r.p50Ms, 2)}${num(r.p99Ms, 2)}${num(r.serverCpuUsPerRequest, 0, 12)}${num(r.cpuUsPerRequest, 0, 12)}${String(r.requests).padStart(8)}${String(r.failures).padStart(7)}`;
+
+/** CPU time (µs) of the PostgreSQL backends serving `db` now, from /proc (the gateways' pooled connections). */
+async function backendCpuUs(sql: postgres.Sql, db: string): Promise<number> {
+  const pids = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${db} and pid <> pg_backend_pid()`;
+  let ticks = 0;
+  for (const { pid } of pids) {
+    try {
+      const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat(5))
+    } catch {
+      // the backend ended, or no /proc here
+    }
+  }
+  return ticks * 10_000; // USER_HZ is 100 on Linux
+}
+
+/**
+ * runAlternating reads `serverCpu` before and after each slice, shot after shot: this meter also reads
+ * other counters then and adds each slice's change to its shot's totals. `read()[0]` is what it returns.
+ */
+function sliceMeter(shots: number, read: () => Promise<number[]>) {
+  let calls = 0;
+  let start: number[] = [];
+  const totals = Array.from({ length: shots }, () => [] as number[]);
+  return {
+    totals,
+    async serverCpu(): Promise<number> {
+      const now = await read();
+      const k = calls++;
+      if (k % 2 === 0) start = now;
+      else now.forEach((v, i) => { const t = totals[Math.floor(k / 2) % shots]!; t[i] = (t[i] ?? 0) + v - start[i]!; });
+      return now[0]!;
+    },
+  };
+}
 
 async function main() {
   const admin = process.env.DATABASE_URL;
@@ -118,15 +153,22 @@ async function main() {
     let turn = 0;
     const one: Shot = () => ping(a);
     const two: Shot = () => ping(turn++ % 2 === 0 ? a : b);
-    const serverCpu = async () => (await a.cpuUs()) + (await b.cpuUs());
+    // Per slice: both gateways' CPU, the PostgreSQL backends' CPU, and the database's committed transactions.
+    const meter = sliceMeter(2, async () => {
+      const [x] = await beta.root<{ n: string }[]>`select xact_commit::text as n from pg_stat_database where datname = ${beta.name}`;
+      return [(await a.cpuUs()) + (await b.cpuUs()), await backendCpuUs(beta.root, beta.name), Number(x!.n)];
+    });
     await runAlternating([one, two], warmup);
-    const [r1, r2] = await runAlternating([one, two], { ...load, serverCpu });
+    const [r1, r2] = await runAlternating([one, two], { ...load, serverCpu: meter.serverCpu });
 
     console.log(`${pad('', 36)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'server µs'.padStart(12)}${'load µs'.padStart(12)}${'ok'.padStart(8)}${'failed'.padStart(7)}`);
     console.log(row('one instance  (a)', r1!));
     console.log(row('two instances (a + b, round-robin)', r2!));
     console.log(`throughput two/one = ${(r2!.perSecond / r1!.perSecond).toFixed(2)}x   (2.00x would be linear)`);
-    console.log('server µs: CPU of both gateway processes per good request (PostgreSQL\'s own not counted); load µs: this process\'s');
+    console.log('server µs: CPU of both gateway processes per good request; load µs: this process\'s');
+    for (const [name, r, t] of [['one', r1!, meter.totals[0]!], ['two', r2!, meter.totals[1]!]] as const) {
+      console.log(`${name}: PostgreSQL backends ${(t[1]! / r.requests).toFixed(0)} µs CPU and ${(t[2]! / r.requests).toFixed(2)} transactions per good request (10 ms ticks)`);
+    }
     for (const [name, r] of [['one', r1!], ['two', r2!]] as const) {
       if (r.failures) console.log(`  ${name}: ${r.failures} failed requests, first error: ${r.firstError ?? 'non-2xx or unverified answer'}`);
     }
