@@ -25,18 +25,14 @@ import { caseQueries, explainQuery, planSummary, queryPath, type CaseQuery } fro
 import { countOverdue, seedCases } from './lib/case-seed';
 import { spawnGateway, type SpawnedGateway } from './lib/gateway-spawn';
 import { runAlternating, type LoadResult, type Shot } from './lib/load';
-import { loadAverage, machineFacts } from './lib/report';
+import { envInt, loadAverage, machineFacts } from './lib/report';
 import { latencyPairTable } from './lib/scale-report';
 import { EXPERIMENTS, RssSampler } from './lib/case-scale-extras';
 import { startWatchdog } from './lib/watchdog';
 
-const int = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-};
-const BIG = int('BENCH_CASES_BIG', 1_000_000);
-const SMALL = int('BENCH_CASES_SMALL', 10_000);
-const PER_QUERY_MS = int('BENCH_QUERY_MS', 3_000);
+const BIG = envInt('BENCH_CASES_BIG', 1_000_000);
+const SMALL = envInt('BENCH_CASES_SMALL', 10_000);
+const PER_QUERY_MS = envInt('BENCH_QUERY_MS', 3_000);
 const TARGET_MS = 50;
 const WATCHDOG_MS = 295_000;
 const SELF = 'gaoxin';

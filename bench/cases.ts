@@ -6,142 +6,20 @@
  * adapter's submitCase straight to the sandbox against the same case through gateway -> gateway, measured
  * alternately in the same run. Informational: exits 0 whatever the figures. Needs PostgreSQL (DATABASE_URL).
  */
-import { randomBytes, createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import postgres from 'postgres';
 import { createStandardAdapter } from '../adapters/standard/index';
-import { startSandbox } from '../adapters/standard/sandbox';
-import type { CaseSubmission } from '../adapters/types';
-import { openDatabase } from '../src/entry/node/database';
 import { createNodeFetch } from '../src/entry/node/http';
 import { systemClock } from '../src/lib/clock';
-import { randomIds } from '../src/lib/ids';
 import { silentLogger } from '../src/lib/logger';
-import { addClerk } from '../src/services/clerks/add-clerk';
-import { partnerSchema } from '../src/services/partners/schema';
-import { createTestAlliance, writeAllianceFiles } from '../tests/support/alliance';
-import { freePort } from '../tests/support/http';
-import { startGatewayProcess, type GatewayProcess } from '../tests/support/process';
-import { loadAverage, machineFacts } from './lib/report';
+import { clerkApi, ITEM, startPipeline, submissionOf, xihaikePartner, type Pipeline } from './lib/case-pipeline';
+import { envInt, loadAverage, machineFacts } from './lib/report';
 
-const int = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-};
-const CASES = int('BENCH_CASES', 150);
-const CONCURRENCY = int('BENCH_CONCURRENCY', 8);
-const SAMPLES = int('BENCH_LATENCY_SAMPLES', 40);
+const CASES = envInt('BENCH_CASES', 150);
+const CONCURRENCY = envInt('BENCH_CONCURRENCY', 8);
+const SAMPLES = envInt('BENCH_LATENCY_SAMPLES', 40);
 const WATCHDOG_MS = 240_000;
-const ITEM = 'KS-GJJ-003';
-const REQUIRED = ['id-card', 'purchase-contract', 'invoice', 'marriage-certificate', 'bank-card'];
-/** 64 KiB per case, over the item's five required materials. */
-const SIZES = [13_108, 13_107, 13_107, 13_107, 13_107];
 const API_KEY = 'bench-api-key';
 
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const quantile = (xs: number[], q: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN; };
-const materialsOf = (n: number) => REQUIRED.map((requirement, i) => {
-  const content = randomBytes(SIZES[i]!);
-  content.write(`%PDF-1.7 ${requirement} ${n}\n`);
-  return { requirement, name: requirement, mediaType: 'application/pdf', content };
-});
-
-/** xihaike's own partner file: the standard API at the sandbox, so its back office (when wired) has somewhere to go. */
-function xihaikePartner(sandboxUrl: string) {
-  return partnerSchema.parse({
-    member: 'xihaike', name: '青岛西海岸新区行政审批服务局', adapter: 'standard',
-    backOffice: { baseUrl: sandboxUrl, timeoutMs: 10_000 }, auth: { apiKey: 'XIHAIKE_STD_API_KEY' },
-    agreements: [{ item: ITEM, modes: ['proxy_intake'], direction: 'handling', slaHours: { transfer: 4, accept: 24 } }],
-    items: { [ITEM]: { serviceCode: 'STD-GJJ-003', fieldMap: { 'applicant.name': 'name', 'applicant.idType': 'idType', 'applicant.idNumber': 'idNumber' } } },
-  });
-}
-
-async function createDatabase(admin: string, name: string): Promise<string> {
-  const sql = postgres(admin, { max: 1, onnotice: () => {} });
-  await sql.unsafe(`create database ${name}`);
-  await sql.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function startMembers(admin: string, sandboxUrl: string) {
-  const ports = { gaoxin: await freePort(), xihaike: await freePort() };
-  const alliance = await createTestAlliance([{ id: 'gaoxin', endpoint: `http://127.0.0.1:${ports.gaoxin}` }, { id: 'xihaike', endpoint: `http://127.0.0.1:${ports.xihaike}` }]);
-  alliance.members.get('xihaike')!.items = [{ code: ITEM, modes: ['proxy_intake'] }];
-  const files = writeAllianceFiles(alliance, await alliance.sign(1, Math.floor(Date.now() / 1000) - 60));
-  const partnersDir = join(files.dir, 'partners');
-  mkdirSync(partnersDir);
-  writeFileSync(join(partnersDir, 'xihaike.json'), JSON.stringify(xihaikePartner(sandboxUrl)));
-  const stamp = Date.now().toString(36);
-  const names = { gaoxin: `hs_bench_cases_gaoxin_${stamp}`, xihaike: `hs_bench_cases_xihaike_${stamp}` };
-  const urls = { gaoxin: await createDatabase(admin, names.gaoxin), xihaike: await createDatabase(admin, names.xihaike) };
-  const env = (id: 'gaoxin' | 'xihaike'): Record<string, string> => ({
-    HANDSHAKE_MEMBER_ID: id, HANDSHAKE_PUBLIC_URL: `http://127.0.0.1:${ports[id]}`, HANDSHAKE_SIGNING_KEY: files.keyFile(id),
-    HANDSHAKE_ANCHOR_JWKS: files.anchorJwks, HANDSHAKE_REGISTRY: files.registry, HANDSHAKE_PARTNERS_DIR: partnersDir,
-    DATABASE_URL: urls[id], HANDSHAKE_DATA_DIR: `${files.dir}/${id}`, HANDSHAKE_DATA_KEY: randomBytes(32).toString('hex'),
-    XIHAIKE_STD_API_KEY: API_KEY, LOG_LEVEL: 'warn',
-  });
-  const procs: GatewayProcess[] = [];
-  try {
-    procs.push(...await Promise.all([startGatewayProcess(env('gaoxin'), ports.gaoxin), startGatewayProcess(env('xihaike'), ports.xihaike)]));
-  } catch (e) {
-    await Promise.all(procs.map((p) => p.stop(true)));
-    throw e;
-  }
-  const clerkDb = await openDatabase({ databaseUrl: urls.gaoxin, pgliteDir: '', migrate: false, maxConnections: 1 });
-  const { token } = await addClerk({ ctx: { db: clerkDb.db, clock: systemClock, ids: randomIds }, input: { name: '王五', window: 'kuayu-1', role: 'intake', windows: null } });
-  await clerkDb.close();
-  const sql = postgres(urls.gaoxin, { max: 2, onnotice: () => {} });
-  const xihaikeSql = postgres(urls.xihaike, { max: 1, onnotice: () => {} });
-  return {
-    gaoxinUrl: `http://127.0.0.1:${ports.gaoxin}`, token, sql, xihaikeSql,
-    /** What gaoxin's process logged (LOG_LEVEL=warn). */
-    gaoxinLog: () => procs[0]!.output(),
-    async close() {
-      await Promise.all(procs.map((p) => p.stop()));
-      await Promise.all([sql.end({ timeout: 1 }), xihaikeSql.end({ timeout: 1 })]);
-      const root = postgres(admin, { max: 1, onnotice: () => {} });
-      for (const name of Object.values(names)) await root.unsafe(`drop database if exists ${name} with (force)`);
-      await root.end();
-    },
-  };
-}
-
-type Members = Awaited<ReturnType<typeof startMembers>>;
-
-/** The clerk's side of a case: take it in and add its materials (untimed in the latency runs). */
-function clerkApi(m: Members, fetch: ReturnType<typeof createNodeFetch>['fetch']) {
-  let createRetries = 0;
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-    const headers: Record<string, string> = { authorization: `Bearer ${m.token}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(m.gaoxinUrl + path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-  }
-  async function prepare(n: number): Promise<string> {
-    const body = {
-      itemCode: ITEM, mode: 'proxy_intake', applicant: { kind: 'person', name: `申请人${n}`, idType: 'resident_id', idNumber: `37021119920${String(n).padStart(7, '0')}` },
-      identityCheck: { method: 'id_card_reader', result: 'passed' }, delivery: { method: 'window' }, consent: { dataSharing: true, at: new Date().toISOString() },
-    };
-    let created = await call('POST', '/api/v1/cases', body);
-    // Windows numbering a case at once collide; the service retries 5 times, then answers 500. Counted, then retried.
-    for (let i = 0; created.status === 500 && i < 5; i++, createRetries++) created = await call('POST', '/api/v1/cases', body);
-    if (created.status !== 201) throw new Error(`create case: ${created.status} ${JSON.stringify(created.json)}`);
-    const ref = created.json.ref as string;
-    for (const mt of materialsOf(n)) {
-      const up = await call('POST', `/api/v1/cases/${ref}/materials`, { ...mt, content: mt.content.toString('base64') });
-      if (up.status !== 201 || up.json.sha256 !== sha256(mt.content)) throw new Error(`material: ${up.status} ${JSON.stringify(up.json)}`);
-    }
-    return ref;
-  }
-  async function transfer(ref: string): Promise<void> {
-    const t = await call('POST', `/api/v1/cases/${ref}/transfer`);
-    if (t.status !== 202) throw new Error(`transfer ${ref}: ${t.status} ${JSON.stringify(t.json)}`);
-  }
-  return { prepare, transfer, createRetries: () => createRetries };
-}
 
 interface Done { receipt: number; backOffice: number | null; remoteRef: string }
 
@@ -149,10 +27,10 @@ interface Done { receipt: number; backOffice: number | null; remoteRef: string }
  * When each case's receipt was recorded at gaoxin (its row's updated_at, ms) and, when xihaike has a back
  * office, when the sandbox took it in; polled until every case has both.
  */
-async function receipts(m: Members, refs: string[], submittedAt: (remoteRef: string) => number | null, timeoutMs = 120_000): Promise<Map<string, Done>> {
+async function receipts(m: Pipeline, refs: string[], submittedAt: (remoteRef: string) => number | null, timeoutMs = 120_000): Promise<Map<string, Done>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rows = await m.sql`select ref, remote_ref, updated_at from cases where ref in ${m.sql(refs)} and state = 'received'`;
+    const rows = await m.sql.gaoxin`select ref, remote_ref, updated_at from cases where ref in ${m.sql.gaoxin(refs)} and state = 'received'`;
     const done = new Map<string, Done>();
     for (const r of rows) {
       const submitted = backOffice.present ? submittedAt(r.remote_ref as string) : null;
@@ -184,9 +62,9 @@ async function main() {
     console.log('skipped: needs PostgreSQL (DATABASE_URL), to read case states from the gateways\' databases');
     return;
   }
-  const sandbox = await startSandbox({ apiKey: API_KEY, services: { 'STD-GJJ-003': [] } });
   const http = createNodeFetch();
-  const members = await startMembers(admin, sandbox.url);
+  const members = await startPipeline(admin);
+  const { sandbox } = members;
   const submittedAt = (remoteRef: string) => {
     const k = [...sandbox.control.cases.values()].find((c) => c.externalRef === remoteRef);
     return k ? Date.parse(k.createdAt) : null;
@@ -225,7 +103,7 @@ async function main() {
     const seconds = (Math.max(...[...done.values()].map(endOf)) - t0) / 1000;
     const until = backOffice.present ? 'in the back office' : 'receipt at gaoxin';
     console.log(`throughput: ${CASES} cases, ${CONCURRENCY} clerks at once, each case 7 clerk API calls (create, 5 materials, transfer)`);
-    console.log(`  ${(CASES / seconds).toFixed(1)} cases/s ${until}   (${seconds.toFixed(1)} s; ${(CASES * 64 / 1024 / seconds).toFixed(2)} MiB/s of materials; create answered 500 and was retried ${clerk.createRetries()} times)`);
+    console.log(`  ${(CASES / seconds).toFixed(1)} cases/s ${until}   (${seconds.toFixed(1)} s; ${(CASES * 64 / 1024 / seconds).toFixed(2)} MiB/s of materials)`);
     const rows: [string, number[]][] = [
       ['create -> receipt at gaoxin', refs.map((r) => done.get(r)!.receipt - startedAt.get(r)!)],
       ['transfer -> receipt at gaoxin', refs.map((r) => done.get(r)!.receipt - transferredAt.get(r)!)],
@@ -235,7 +113,6 @@ async function main() {
       rows.push(['transfer -> in the back office', refs.map((r) => done.get(r)!.backOffice! - transferredAt.get(r)!)]);
     }
     console.log(table(rows));
-    if (clerk.createRetries()) console.log(`  (gaoxin logged "could not number the case" ${members.gaoxinLog().split('could not number the case').length - 1} times: concurrent windows collide on max(case number) + 1)`);
     console.log('');
 
     // 2. Latency, one case at a time, alternating: the adapter straight to the sandbox, and the gateway hop.
@@ -248,13 +125,7 @@ async function main() {
     const toBackOffice: number[] = [];
     const sentAt = new Map<string, number>();
     for (let i = 0; i < SAMPLES; i++) {
-      const submission: CaseSubmission = {
-        caseRef: `cs_bench${String(i).padStart(8, '0')}`, itemCode: ITEM, mode: 'proxy_intake',
-        applicant: { kind: 'person', name: `申请人${i}`, idType: 'resident_id', idNumber: '370211199202021234' },
-        intake: { member: 'gaoxin', window: 'kuayu-1', clerk: 'ck_bench', receivedAt: new Date().toISOString() },
-        materials: materialsOf(i).map((mt) => ({ ...mt, size: mt.content.byteLength, sha256: sha256(mt.content), content: new Uint8Array(mt.content) })),
-        delivery: { method: 'window' },
-      };
+      const submission = submissionOf(i);
       const runDirect = async () => { const t = performance.now(); await adapter.submitCase(submission); direct.push(performance.now() - t); };
       const runGateway = async () => {
         const ref = prepared[i]!;
@@ -271,7 +142,7 @@ async function main() {
     }
     console.log(`latency: ${SAMPLES} cases one at a time, gateway and direct alternating (the gateway side timed from the transfer call)`);
     // When xihaike took each case in (its row's received_at): the outbound hop, without the way back.
-    const taken = await members.xihaikeSql`select ref, received_at from cases where role = 'handling' and ref in ${members.xihaikeSql([...sentAt.keys()])}`;
+    const taken = await members.sql.xihaike`select ref, received_at from cases where role = 'handling' and ref in ${members.sql.xihaike([...sentAt.keys()])}`;
     const toXihaike = taken.map((r) => (r.received_at as Date).getTime() - sentAt.get(r.ref as string)!);
     const latency: [string, number[]][] = [['direct: adapter.submitCase -> sandbox', direct], ['gateway -> gateway (receipt at gaoxin)', toReceipt]];
     if (toBackOffice.length) latency.push(['gateway -> gateway -> back office', toBackOffice]);
@@ -283,7 +154,6 @@ async function main() {
   } finally {
     await members.close();
     await http.close();
-    await sandbox.close();
     clearTimeout(watchdog);
   }
 }

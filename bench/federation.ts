@@ -10,7 +10,7 @@ import { randomIds } from '../src/lib/ids';
 import { createNodeFetch } from '../src/entry/node/http';
 import { benchCrypto } from './lib/crypto';
 import { runAlternating, type LoadOptions, type Shot } from './lib/load';
-import { cryptoTable, loadAverage, loadTable, machineFacts } from './lib/report';
+import { cryptoTable, envInt, loadAverage, loadTable, machineFacts } from './lib/report';
 import { startServerProcess } from './lib/servers';
 
 const THROUGHPUT_TARGET = 0.5;
@@ -18,19 +18,15 @@ const CRYPTO_TARGET = 1.5;
 const WATCHDOG_MS = 240_000;
 const PING = '/federation/v1/ping';
 
-const int = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-};
 
 const load: LoadOptions = {
-  concurrency: int('BENCH_CONCURRENCY', 16),
-  durationMs: int('BENCH_DURATION_MS', 5_000),
-  maxRequests: int('BENCH_MAX_REQUESTS', 30_000),
-  rounds: int('BENCH_ROUNDS', 5),
+  concurrency: envInt('BENCH_CONCURRENCY', 16),
+  durationMs: envInt('BENCH_DURATION_MS', 5_000),
+  maxRequests: envInt('BENCH_MAX_REQUESTS', 30_000),
+  rounds: envInt('BENCH_ROUNDS', 5),
 };
 const warmup: LoadOptions = { ...load, durationMs: 1_000, maxRequests: 5_000, rounds: 1 };
-const cryptoIterations = int('BENCH_CRYPTO_ITERATIONS', 5_000);
+const cryptoIterations = envInt('BENCH_CRYPTO_ITERATIONS', 5_000);
 
 async function main() {
   const watchdog = setTimeout(() => {

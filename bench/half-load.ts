@@ -17,15 +17,11 @@ import { createNodeFetch } from '../src/entry/node/http';
 import { applicantName, clerkApi, startPipeline, submissionOf, watchArrivals, xihaikePartner } from './lib/case-pipeline';
 import { runAlternating, type Shot } from './lib/load';
 import { openLoopHead, openLoopRow, runOpenLoop, type OpenLoopOptions, type OpenLoopResult } from './lib/open-loop';
-import { loadAverage, machineFacts } from './lib/report';
+import { envInt, loadAverage, machineFacts } from './lib/report';
 import { startServerProcess } from './lib/servers';
 import { startWatchdog } from './lib/watchdog';
 
-const int = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-};
-const PERCENT = int('BENCH_LOAD_PERCENT', 50);
+const PERCENT = envInt('BENCH_LOAD_PERCENT', 50);
 const ARRIVALS: OpenLoopOptions['arrivals'] = process.env.BENCH_ARRIVALS === 'even' ? 'even' : 'poisson';
 const PARTS = process.env.BENCH_PART ?? 'ab';
 const TARGET = { p50: 1.5, p99: 10 };
@@ -35,8 +31,8 @@ const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
 const failures = (name: string, r: OpenLoopResult) => (r.failures ? [`  ${name}: ${r.failures} failed (${r.dropped} dropped at the in-flight cap), first error: ${r.firstError ?? 'non-2xx or unverified answer'}`] : []);
 
 async function partA(http: ReturnType<typeof createNodeFetch>, watchdog: ReturnType<typeof startWatchdog>) {
-  const closed = { concurrency: int('BENCH_CONCURRENCY', 16), durationMs: int('BENCH_MAX_MS', 6_000), rounds: 3, maxRequests: 30_000 };
-  const open = { durationMs: int('BENCH_OPEN_MS', 20_000), rounds: int('BENCH_ROUNDS', 5) };
+  const closed = { concurrency: envInt('BENCH_CONCURRENCY', 16), durationMs: envInt('BENCH_MAX_MS', 6_000), rounds: 3, maxRequests: 30_000 };
+  const open = { durationMs: envInt('BENCH_OPEN_MS', 20_000), rounds: envInt('BENCH_ROUNDS', 5) };
   const server = await startServerProcess();
   watchdog.cleanup(() => server.close());
   const { alpha } = server;
@@ -93,8 +89,8 @@ async function partA(http: ReturnType<typeof createNodeFetch>, watchdog: ReturnT
 }
 
 async function partB(http: ReturnType<typeof createNodeFetch>, admin: string, watchdog: ReturnType<typeof startWatchdog>) {
-  const closed = { concurrency: int('BENCH_CASE_CONCURRENCY', 8), maxCases: int('BENCH_CASE_MAX_CASES', 120) };
-  const open = { durationMs: int('BENCH_CASE_OPEN_MS', 15_000), rounds: int('BENCH_CASE_ROUNDS', 3) };
+  const closed = { concurrency: envInt('BENCH_CASE_CONCURRENCY', 8), maxCases: envInt('BENCH_CASE_MAX_CASES', 120) };
+  const open = { durationMs: envInt('BENCH_CASE_OPEN_MS', 15_000), rounds: envInt('BENCH_CASE_ROUNDS', 3) };
   // Status polls once a day: callbacks carry the states, and open cases piling up do not add polls as the run goes on.
   const p = await startPipeline(admin, { HANDSHAKE_BACKOFFICE_POLL_SECONDS: '86400' });
   watchdog.cleanup(() => p.close());

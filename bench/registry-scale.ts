@@ -20,24 +20,20 @@ import { createProcessDatabase, dropDatabases } from '../tests/support/db';
 import { writeAllianceFiles } from '../tests/support/alliance';
 import { freePort } from '../tests/support/http';
 import { runAlternating, type LoadOptions, type Shot } from './lib/load';
-import { loadAverage, machineFacts } from './lib/report';
+import { envInt, loadAverage, machineFacts } from './lib/report';
 import { buildRegistries, type BenchRegistry } from './lib/registry-alliance';
 import { resultTable, verdict } from './lib/scale-report';
 import { spawnGateway, type SpawnedGateway } from './lib/gateway-spawn';
 import { startWatchdog } from './lib/watchdog';
 import { benchVerify, timeSnapshot, tokensFor, type VerifySide } from './lib/verify-scale';
 
-const int = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-};
-const SIZE = int('BENCH_REGISTRY_MEMBERS', 500);
-const VERIFY_N = int('BENCH_VERIFY_ITERATIONS', 20_000);
+const SIZE = envInt('BENCH_REGISTRY_MEMBERS', 500);
+const VERIFY_N = envInt('BENCH_VERIFY_ITERATIONS', 20_000);
 const TARGET = 0.95;
 const WATCHDOG_MS = 280_000;
 const SELF = 'beta';
 const PING = '/federation/v1/ping';
-const load: LoadOptions = { concurrency: int('BENCH_CONCURRENCY', 16), durationMs: int('BENCH_DURATION_MS', 8_000), maxRequests: int('BENCH_MAX_REQUESTS', 15_000), rounds: int('BENCH_ROUNDS', 8) };
+const load: LoadOptions = { concurrency: envInt('BENCH_CONCURRENCY', 16), durationMs: envInt('BENCH_DURATION_MS', 8_000), maxRequests: envInt('BENCH_MAX_REQUESTS', 15_000), rounds: envInt('BENCH_ROUNDS', 8) };
 const warmup: LoadOptions = { ...load, durationMs: 1_000, maxRequests: 2_000, rounds: 1 };
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 

@@ -21,22 +21,18 @@ import { createTestAlliance, writeAllianceFiles } from '../tests/support/allianc
 import { freePort } from '../tests/support/http';
 import { spawnGateway, type SpawnedGateway } from './lib/gateway-spawn';
 import { runAlternating, type LoadOptions, type LoadResult, type Shot } from './lib/load';
-import { loadAverage, machineFacts } from './lib/report';
+import { envInt, loadAverage, machineFacts } from './lib/report';
 import { startWatchdog } from './lib/watchdog';
 
 const WATCHDOG_MS = 240_000;
 const PING = '/federation/v1/ping';
 
-const int = (name: string, fallback: number) => {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v > 0 ? v : fallback;
-};
 
 const load: LoadOptions = {
-  concurrency: int('BENCH_CONCURRENCY', 16),
-  durationMs: int('BENCH_DURATION_MS', 6_000),
-  maxRequests: int('BENCH_MAX_REQUESTS', 20_000),
-  rounds: int('BENCH_ROUNDS', 6),
+  concurrency: envInt('BENCH_CONCURRENCY', 16),
+  durationMs: envInt('BENCH_DURATION_MS', 6_000),
+  maxRequests: envInt('BENCH_MAX_REQUESTS', 20_000),
+  rounds: envInt('BENCH_ROUNDS', 6),
 };
 const warmup: LoadOptions = { ...load, durationMs: 2_000, maxRequests: 4_000, rounds: 2 };
 

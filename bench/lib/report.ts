@@ -13,6 +13,12 @@ export function machineFacts(): string[] {
   ];
 }
 
+/** A positive integer knob from the environment (`BENCH_CASES=500`), or the fallback when unset or not one. */
+export function envInt(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v > 0 ? v : fallback;
+}
+
 export const loadAverage = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 const pad = (s: string, n: number) => s.padEnd(n);
