@@ -72,6 +72,11 @@ export interface GatewayOptions {
   secret?: (name: string) => string | undefined;
   /** The evidence log; default the gateway's database. */
   evidence?: EvidenceLog;
+  /**
+   * Append the evidence to a chain of this gateway's own (a fresh one per start: no lock, the head in
+   * memory) instead of the shared chain. For a long-lived process (the Node entry); Workers keep the shared one.
+   */
+  ownEvidenceChain?: boolean;
   /** Working days for deadlines; default the national calendar (partners/calendar/national.json). */
   calendar?: WorkingCalendar;
   /** LiveKit and meeting limits (LIVEKIT_*, HANDSHAKE_MEETING_*); default: no video, 60 minutes. */
@@ -99,7 +104,10 @@ export async function createGateway(opts: GatewayOptions) {
   const sealer = opts.dataKey ? await createSealer(opts.dataKey) : undefined;
   const deps: Deps = {
     self, database: opts.database, registry, engine,
-    evidence: opts.evidence ?? dbEvidenceLog({ db, engine, clock: opts.clock, sealer, registrySeq: () => registry.current()?.seq ?? null, logger: opts.logger.child({ component: 'evidence' }) }),
+    evidence: opts.evidence ?? dbEvidenceLog({
+      db, engine, clock: opts.clock, sealer, registrySeq: () => registry.current()?.seq ?? null, logger: opts.logger.child({ component: 'evidence' }),
+      ...(opts.ownEvidenceChain ? { chain: opts.ids.make('ch') } : {}),
+    }),
     replay: new ReplayGuard(db), idempotency: new IdempotencyStore(db),
     policy: opts.policy ?? blockListPolicy(opts.blockedMembers ?? []),
     catalog: opts.catalog ?? emptyCatalog, sealer: sealer ?? noDataKey, partners: linkPartners(opts), calendar: opts.calendar ?? nationalCalendar(), clock: opts.clock,

@@ -55,7 +55,7 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
   const dataKey = resolveDataKey(config.dataKey, dirname(member.pgliteDir));
   if (dataKey.created) logger.warn({ file: dataKey.source }, 'generated a data key for personal data at rest; back it up, and set HANDSHAKE_DATA_KEY on every instance that shares this database');
   const gateway = await createGateway({
-    catalog, partners, dataKey: dataKey.key, secret: run.secret ?? ((name) => process.env[name]),
+    ownEvidenceChain: true, catalog, partners, dataKey: dataKey.key, secret: run.secret ?? ((name) => process.env[name]),
     memberId: member.memberId, publicUrl: member.publicUrl, signingJwk: member.signingJwk, anchors: member.anchors,
     registrySource: registrySource(member.registry, http.fetch), database, fetch: http.fetch,
     clock: systemClock, ids: randomIds, logger, blockedMembers: config.blockedMembers, engine: nodeEngine(),

@@ -6,7 +6,7 @@ import { defaultEngine } from '../../src/federation/engine';
 import { createFederationClient, FederationClientError } from '../../src/federation/client';
 import { signRequest } from '../../src/federation/envelope/sign';
 import { verifyResponse } from '../../src/federation/envelope/verify';
-import { readChain, verifyChain } from '../../src/federation/evidence/chain';
+import { readChain, verifyChain, verifyChains } from '../../src/federation/evidence/chain';
 import { dbEvidenceLog, type EvidenceLog } from '../../src/federation/evidence/log';
 import { GENESIS_HASH } from '../../src/federation/evidence/record';
 import { storedSnapshots, verifySnapshots } from '../../src/federation/evidence/snapshots';
@@ -114,6 +114,90 @@ describe('appending under concurrency', () => {
       expect(await audit(tdb.database, 'beta')).toMatchObject({ verified: before + 50, firstBad: null });
     } finally {
       if (second !== tdb.database) await second.close();
+    }
+  });
+});
+
+describe('chains of their own (one per gateway process)', () => {
+  const signedPing = async (i: number) => {
+    const signer = await loadSigner(alliance.members.get('alpha')!.privateJwk);
+    const body = Buffer.from(`{"n":${i}}`);
+    const { token } = await signRequest(signer, { iss: 'alpha', aud: 'beta', method: 'POST', url: 'http://beta.test/federation/v1/ping', body }, systemClock, randomIds);
+    return { kind: 'request_received' as const, peer: 'alpha', method: 'POST', path: '/federation/v1/ping', token, body };
+  };
+  const ownLog = (db: Database['db'], chain: string) => dbEvidenceLog({ db, engine: defaultEngine, clock: systemClock, registrySeq: () => 1, logger: silentLogger, chain });
+  // The registry snapshots the tokens' keys come from are beta's (these databases hold records only).
+  const auditAll = async (database: Database) => verifyChains(database.db, { keys: await verifySnapshots(await storedSnapshots(beta.deps.database.db), alliance.anchors, now()), engine: defaultEngine, self: 'beta' });
+
+  it('two instances with their own chains and the shared chain append 90 records at once: three chains, each unbroken, no lock between them', async () => {
+    const tdb = await createTestDatabase();
+    const second = tdb.url ? await openSameDatabase(tdb.url) : tdb.database;
+    try {
+      const logs = [ownLog(tdb.database.db, 'ch_one'), ownLog(second.db, 'ch_two'), dbEvidenceLog({ db: tdb.database.db, engine: defaultEngine, clock: systemClock, registrySeq: () => 1, logger: silentLogger })];
+      const entries = await Promise.all(Array.from({ length: 90 }, (_, i) => signedPing(i)));
+      const kept = await Promise.all(entries.map((e, i) => logs[i % 3]!.record(e)));
+      expect(new Set(kept.map((k) => k.seq)).size).toBe(90);
+      const all = await rows(tdb.database);
+      for (const chain of ['ch_one', 'ch_two', '']) {
+        const mine = all.filter((r) => r.chain === chain);
+        expect(mine).toHaveLength(30);
+        mine.forEach((r, i) => expect(r.prevHash, `${chain} #${i}`).toBe(i === 0 ? GENESIS_HASH : mine[i - 1]!.hash));
+      }
+      const report = await auditAll(tdb.database);
+      expect(report.verified).toBe(90);
+      expect(report.firstBad).toBeNull();
+      expect(report.chains.map((c) => [c.chain, c.verified]).sort()).toEqual([['', 30], ['ch_one', 30], ['ch_two', 30]]);
+    } finally {
+      if (second !== tdb.database) await second.close();
+      await tdb.drop();
+    }
+  });
+
+  it('after an insert whose outcome it could not know, the chain goes on from what was really kept', async () => {
+    const tdb = await createTestDatabase();
+    try {
+      // The insert runs and commits, but the caller hears an error (a connection lost after the commit), or it never runs.
+      let fault: 'after-commit' | 'before' | null = null;
+      const db = new Proxy(tdb.database.db, {
+        get(target, prop, receiver) {
+          if (prop !== 'insert' || !fault) return Reflect.get(target, prop, receiver) as unknown;
+          const which = fault;
+          fault = null;
+          return (table: typeof evidenceRecords) => ({
+            values: (v: never) => (which === 'before' ? Promise.reject(new Error('connection refused')) : target.insert(table).values(v).then(() => { throw new Error('connection lost after commit'); })),
+          });
+        },
+      });
+      const log = ownLog(db, 'ch_flaky');
+      await log.record(await signedPing(1));
+      fault = 'after-commit';
+      await expect(log.record(await signedPing(2))).rejects.toMatchObject({ code: 'upstream_unavailable' });
+      await log.record(await signedPing(3));
+      fault = 'before';
+      await expect(log.record(await signedPing(4))).rejects.toMatchObject({ code: 'upstream_unavailable' });
+      await log.record(await signedPing(5));
+      const mine = (await rows(tdb.database)).filter((r) => r.chain === 'ch_flaky');
+      // 1, 2 (kept though its caller was told otherwise), 3 and 5; 4 was never written.
+      expect(mine.map((r) => JSON.parse(Buffer.from(r.body!, 'base64').toString()).n)).toEqual([1, 2, 3, 5]);
+      expect(await auditAll(tdb.database)).toMatchObject({ verified: 4, firstBad: null });
+    } finally {
+      await tdb.drop();
+    }
+  });
+
+  it('a record changed in one chain is named, and the other chains still verify', async () => {
+    const tdb = await createTestDatabase();
+    try {
+      for (const [i, chain] of ['ch_a', 'ch_b', 'ch_a', 'ch_b', 'ch_a'].entries()) await ownLog(tdb.database.db, chain).record(await signedPing(i));
+      const target = (await rows(tdb.database)).filter((r) => r.chain === 'ch_a')[1]!;
+      await tdb.database.db.execute(sql`alter table evidence_records disable trigger user`);
+      await tdb.database.db.execute(sql`update evidence_records set peer = 'mallory' where seq = ${target.seq}`);
+      await tdb.database.db.execute(sql`alter table evidence_records enable trigger user`);
+      const report = await auditAll(tdb.database);
+      expect(report.firstBad).toMatchObject({ chain: 'ch_a', seq: target.seq, problem: expect.stringMatching(/hash does not match/) });
+      expect(report.chains.find((c) => c.chain === 'ch_b')).toMatchObject({ verified: 2, firstBad: null });
+    } finally {
+      await tdb.drop();
     }
   });
 });

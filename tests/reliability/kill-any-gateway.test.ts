@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { openDatabase } from '../../src/entry/node/database';
+import { defaultEngine } from '../../src/federation/engine';
+import { verifyChains } from '../../src/federation/evidence/chain';
+import { storedSnapshots, verifySnapshots } from '../../src/federation/evidence/snapshots';
+import type { AnchorKeys } from '../../src/federation/registry/verify';
 import { systemClock } from '../../src/lib/clock';
 import { randomIds } from '../../src/lib/ids';
 import { addClerk } from '../../src/services/clerks/add-clerk';
@@ -49,6 +53,8 @@ describe.skipIf(!admin)('kill -9 of any of three gateways mid-stream (real proce
   const proxies = {} as Record<Member, ReturnType<typeof receiverProxy>>;
   const tokens = {} as Record<`${Member}:${'intake' | 'handling'}`, string>;
   let dir: string | undefined;
+  const urls = {} as Record<Member, string>;
+  let anchors: AnchorKeys;
 
   beforeAll(async () => {
     const publicPorts = {} as Record<Member, number>;
@@ -61,12 +67,14 @@ describe.skipIf(!admin)('kill -9 of any of three gateways mid-stream (real proce
     const alliance = await createTestAlliance(MEMBERS.map((id) => ({ id, endpoint: `http://127.0.0.1:${publicPorts[id]}` })));
     for (const id of MEMBERS) alliance.members.get(RING[id].to)!.items = [{ code: RING[id].item, modes: ['proxy_intake'] }];
     const files = writeAllianceFiles(alliance, await alliance.sign(1, Math.floor(Date.now() / 1000)));
+    anchors = alliance.anchors;
     dir = files.dir;
     const partnersDir = join(files.dir, 'partners'); // none: the clerks handle, only the federation is exercised
     mkdirSync(partnersDir);
     await Promise.all(MEMBERS.map(async (id) => {
       const { name, url } = await createProcessDatabase(admin!, `hs_rel_any_${id.replace('-', '_')}`);
       names.push(name);
+      urls[id] = url;
       const database = await openDatabase({ databaseUrl: url, pgliteDir: '', maxConnections: 1 });
       for (const role of ['intake', 'handling'] as const) {
         tokens[`${id}:${role}`] = (await addClerk({ ctx: { db: database.db, clock: systemClock, ids: randomIds }, input: { name: `${id} ${role}`, window: 'kuayu-1', role, windows: null } })).token;
@@ -245,6 +253,22 @@ describe.skipIf(!admin)('kill -9 of any of three gateways mid-stream (real proce
       expect(lines(b), label).toEqual(lines(a));
       const types = a.map((e) => e.type as string);
       expect([types.filter((t) => t === 'accepted').length, types.filter((t) => t === 'decided').length, types.filter((t) => t === 'withdrawn').length], label).toEqual([PER_MEMBER / 2, PER_MEMBER / 2, PER_MEMBER / 2]);
+    }
+
+    // The evidence: every process start appended to a chain of its own; a kill -9 in the middle of an
+    // append leaves each chain whole (what is kept links, what is not was never answered).
+    for (const id of MEMBERS) {
+      const database = await openDatabase({ databaseUrl: urls[id], pgliteDir: '', migrate: false, maxConnections: 1 });
+      try {
+        const keys = await verifySnapshots(await storedSnapshots(database.db), anchors, Math.floor(Date.now() / 1000));
+        const report = await verifyChains(database.db, { keys, engine: defaultEngine, self: id });
+        const [{ n }] = await sql[id]`select count(*)::int as n from evidence_records` as [{ n: number }];
+        expect({ firstBad: report.firstBad, verified: report.verified }, id).toEqual({ firstBad: null, verified: n });
+        expect(report.chains.length, `${id}: one chain per start that kept anything`).toBeGreaterThanOrEqual(2);
+        expect(report.chains.every((c) => c.chain !== ''), `${id}: processes never use the shared chain`).toBe(true);
+      } finally {
+        await database.close();
+      }
     }
     const answers = MEMBERS.map((id) => `${id} ${proxies[id].state.fresh} fresh/${proxies[id].state.replayed} replayed`).join(', ');
     console.info(`[kill-any-gateway] ${(Date.now() - started) / 1000} s; kills: ${kills.map((k) => `${k.victims.join('+')} after ${k.after} deliveries (${k.inFlight} in flight, down ${k.downMs} ms)`).join('; ')}; abandoned claims aged: ${aged}; answers: ${answers}`);

@@ -1,4 +1,4 @@
-import { verifyChain, readChain } from '../../federation/evidence/chain';
+import { verifyChains } from '../../federation/evidence/chain';
 import { BundleRefused, verifyBundle } from '../../federation/evidence/bundle';
 import { storedSnapshots, verifySnapshots } from '../../federation/evidence/snapshots';
 import { nodeEngine } from '../node/engine';
@@ -9,9 +9,9 @@ import { openGatewayDatabase } from './gateway-database';
 const USAGE = `Usage: handshake audit verify [--anchor-jwks FILE]
        handshake audit verify --bundle FILE [--anchor-jwks FILE]
 
-Without --bundle: walks the gateway's evidence log (its database, as 'catalog list' finds it) from
-the first record: recomputes every record's hash, checks that each prevHash is the hash of the record
-before, checks each kept body against its digest, and verifies every token's signature with the key
+Without --bundle: walks every chain of the gateway's evidence log (its database, as 'catalog list'
+finds it; the shared chain, and one per gateway process start) from its first record: recomputes every
+record's hash, checks that each prevHash is the hash of the record before in its chain, checks each kept body against its digest, and verifies every token's signature with the key
 its kid had in the registry snapshots the gateway stored (the one in force when the record was
 written, else any), after checking those snapshots against the anchor keys. Prints 'N records
 verified', or names the first bad record (its seq and what is wrong) and exits 1.
@@ -39,15 +39,16 @@ export function auditVerify(argv: string[], io: CliIo): Promise<number> {
     try {
       const keys = await verifySnapshots(await storedSnapshots(database.db), sources.anchors, nowSec());
       for (const r of keys.refused) io.err(`warning: registry snapshot ${r.seq ?? '?'} does not verify with ${sources.anchorsFrom}: ${r.reason}`);
-      const report = await verifyChain(readChain(database.db), { keys, engine, self: sources.memberId, open: sources.open });
+      const report = await verifyChains(database.db, { keys, engine, self: sources.memberId, open: sources.open });
       if (!sources.open) io.err('note: no data key (HANDSHAKE_DATA_KEY or the member\'s data.key): sealed bodies are not checked against their digests');
-      if (report.firstBad) {
-        io.err(`handshake audit verify: record ${report.firstBad.seq} is bad: ${report.firstBad.problem}`);
-        io.err(`  ${report.verified} record${report.verified === 1 ? '' : 's'} before it verified${report.head ? ` (up to seq ${report.head.seq})` : ''}`);
+      const bad = report.chains.find((c) => c.firstBad);
+      if (bad) {
+        io.err(`handshake audit verify: record ${bad.firstBad!.seq} is bad: ${bad.firstBad!.problem}`);
+        io.err(`  ${bad.verified} record${bad.verified === 1 ? '' : 's'} before it verified in its chain (${chainName(bad.chain)})${bad.head ? `, up to seq ${bad.head.seq}` : ''}`);
         return EXIT.failed;
       }
       io.out(`${report.verified} records verified`);
-      if (report.head) io.out(`  head       seq ${report.head.seq}, hash ${report.head.hash}`);
+      for (const c of report.chains) if (c.head) io.out(`  head       ${chainName(c.chain)}: seq ${c.head.seq}, hash ${c.head.hash} (${c.verified} records)`);
       io.out(`  snapshots  ${keys.byseq.size} checked with ${sources.anchorsFrom}`);
       return EXIT.ok;
     } finally {
@@ -55,6 +56,8 @@ export function auditVerify(argv: string[], io: CliIo): Promise<number> {
     }
   });
 }
+
+const chainName = (chain: string) => (chain ? `chain ${chain}` : 'the shared chain');
 
 async function verifyBundleFile(file: string, anchorFile: string | undefined, io: CliIo): Promise<number> {
   const pinned = anchorFile ? readPinnedAnchors(anchorFile) : null;

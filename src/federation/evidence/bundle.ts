@@ -13,7 +13,7 @@ import { verifySnapshots, type SnapshotKeys } from './snapshots';
 export const BUNDLE_FORMAT = 'handshake-evidence-bundle/1';
 
 const recordSchema = z.object({
-  seq: z.number().int().positive(), at: z.iso.datetime().transform((s) => new Date(s)), kind: z.string(),
+  seq: z.number().int().positive(), chain: z.string().default(''), at: z.iso.datetime().transform((s) => new Date(s)), kind: z.string(),
   caseRef: z.string().nullable(), peer: z.string(), method: z.string(), path: z.string(), token: z.string(),
   bodyDigest: z.string(), body: z.string().nullable(), registrySeq: z.string().nullable(),
   prevHash: z.string(), hash: z.string(),

@@ -1,4 +1,4 @@
-import { asc, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { evidenceRecords } from '../../db/schema/index';
 import { checkRecord, type CheckContext } from './check';
@@ -13,11 +13,11 @@ export interface ChainReport {
 
 const PAGE = 500;
 
-/** The records in seq order, a page at a time. */
-export async function* readChain(db: Db): AsyncGenerator<EvidenceRecord> {
+/** The records of one chain (`''`: the shared one) in seq order, a page at a time. */
+export async function* readChain(db: Db, chain = ''): AsyncGenerator<EvidenceRecord> {
   let after = 0;
   for (;;) {
-    const page = await db.select().from(evidenceRecords).where(gt(evidenceRecords.seq, after)).orderBy(asc(evidenceRecords.seq)).limit(PAGE);
+    const page = await db.select().from(evidenceRecords).where(and(eq(evidenceRecords.chain, chain), gt(evidenceRecords.seq, after))).orderBy(asc(evidenceRecords.seq)).limit(PAGE);
     yield* page;
     if (page.length < PAGE) return;
     after = page[page.length - 1]!.seq;
@@ -47,3 +47,19 @@ export async function verifyChain(records: AsyncIterable<EvidenceRecord>, ctx: C
 }
 
 const head = (r: EvidenceRecord | null) => (r ? { seq: r.seq, hash: r.hash } : null);
+
+export interface ChainsReport {
+  chains: (ChainReport & { chain: string })[];
+  verified: number;
+  /** The first chain with a bad record, if any. */
+  firstBad: (ChainReport['firstBad'] & { chain: string }) | null;
+}
+
+/** Every chain of the log, oldest first (by its first seq), each walked by verifyChain. */
+export async function verifyChains(db: Db, ctx: CheckContext): Promise<ChainsReport> {
+  const chains = await db.select({ chain: evidenceRecords.chain }).from(evidenceRecords).groupBy(evidenceRecords.chain).orderBy(sql`min(${evidenceRecords.seq})`);
+  const reports: ChainsReport['chains'] = [];
+  for (const { chain } of chains) reports.push({ chain, ...(await verifyChain(readChain(db, chain), ctx)) });
+  const bad = reports.find((r) => r.firstBad);
+  return { chains: reports, verified: reports.reduce((n, r) => n + r.verified, 0), firstBad: bad ? { chain: bad.chain, ...bad.firstBad! } : null };
+}

@@ -45,35 +45,49 @@ export interface DbEvidenceLogOptions {
    * through its digest, not its bytes, so a sealed body verifies like a clear one once opened.
    */
   sealer?: Sealer;
+  /**
+   * A chain of this log's own: a fresh id no other writer uses (one per process start). Its head stays
+   * in memory, so an append is one insert, with no lock and no read. Absent: the shared chain `''`,
+   * appended under EVIDENCE_LOCK (Workers, whose isolates come and go, and anything short-lived).
+   */
+  chain?: string;
 }
 
-/** Every instance on one database takes this lock to append, so the chain has one head. */
+/** Every instance appending to the shared chain takes this lock, so that chain has one head. */
 export const EVIDENCE_LOCK = 727_004;
 const MAX_BATCH = 200;
 /** Kept bodies are up to 256 KiB each: a batch stops growing past this many bytes of them. */
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+/** Seqs an own chain takes from the sequence at a time (one round trip per this many records). */
+const SEQ_BLOCK = 64;
+
+type Row = Omit<EvidenceRecord, 'seq' | 'prevHash' | 'hash'>;
+type Digest = (data: Uint8Array) => Promise<Uint8Array>;
 
 interface Pending {
-  row: Omit<EvidenceRecord, 'seq' | 'prevHash' | 'hash'>;
+  row: Row;
   resolve(r: Pick<EvidenceRecord, 'seq' | 'hash'>): void;
   reject(e: unknown): void;
 }
 
 /**
- * The evidence log on PostgreSQL. An append is one transaction holding `pg_advisory_xact_lock`: read
- * the head's hash, take the next seqs, insert. Entries that arrive while one is in flight go together
- * in the next transaction, so under load the lock is taken once per batch, not once per message.
+ * The evidence log on PostgreSQL. Entries that arrive while an append is in flight go together in the
+ * next one, so under load a batch costs what one record does. On the shared chain an append is one
+ * transaction holding `pg_advisory_xact_lock`: read the head's hash, take the next seqs, insert. On an
+ * own chain it is one insert.
  */
 export function dbEvidenceLog(opts: DbEvidenceLogOptions): EvidenceLog {
   const queue: Pending[] = [];
   let flushing = false;
+  const digest: Digest = (data) => opts.engine.sha256(data);
+  const append = opts.chain ? ownChain(opts.db, opts.chain, digest) : (rows: Row[]) => appendShared(opts.db, rows, digest);
 
   async function flush(): Promise<void> {
     flushing = true;
     while (queue.length) {
       const batch = queue.splice(0, batchSize(queue));
       try {
-        const rows = await append(opts.db, batch.map((p) => p.row), (data) => opts.engine.sha256(data));
+        const rows = await append(batch.map((p) => p.row));
         batch.forEach((p, i) => p.resolve(rows[i]!));
       } catch (e) {
         opts.logger.error({ err: e, records: batch.length, alert: 'evidence_unavailable' }, 'evidence records could not be written');
@@ -86,8 +100,8 @@ export function dbEvidenceLog(opts: DbEvidenceLogOptions): EvidenceLog {
 
   return {
     async record(entry) {
-      const row = {
-        at: new Date(opts.clock.now()), kind: entry.kind, caseRef: entry.caseRef ?? null, peer: entry.peer,
+      const row: Row = {
+        chain: opts.chain ?? '', at: new Date(opts.clock.now()), kind: entry.kind, caseRef: entry.caseRef ?? null, peer: entry.peer,
         method: entry.method, path: entry.path, token: entry.token,
         bodyDigest: await bodyDigest(opts.engine, entry.body),
         body: entry.body.byteLength <= MAX_KEPT_BODY ? await keptBody(entry.body, opts.sealer) : null,
@@ -118,26 +132,62 @@ async function keptBody(body: Uint8Array, sealer: Sealer | undefined): Promise<s
 
 const seqText = (seq: number | null) => (seq === null ? null : String(seq));
 
-async function append(db: Db, rows: Pending['row'][], digest: (data: Uint8Array) => Promise<Uint8Array>): Promise<EvidenceRecord[]> {
+/** The rows linked after `prevHash`, with their seqs. */
+async function link(rows: Row[], seqs: number[], prevHash: string, digest: Digest): Promise<EvidenceRecord[]> {
+  const records: EvidenceRecord[] = [];
+  for (const [i, row] of rows.entries()) {
+    const unhashed = { ...row, seq: seqs[i]!, prevHash };
+    const record = { ...unhashed, hash: await recordHash(unhashed, digest) };
+    records.push(record);
+    prevHash = record.hash;
+  }
+  return records;
+}
+
+/** The shared chain `''`: one transaction under EVIDENCE_LOCK per batch. */
+async function appendShared(db: Db, rows: Row[], digest: Digest): Promise<EvidenceRecord[]> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${EVIDENCE_LOCK})`);
     // Under the lock, in one round trip: the head's hash and the next seqs (seq order is chain order;
     // a rolled-back batch leaves a gap, never a fork).
     const [next] = rowsOf<{ head: string | null; seqs: (string | number)[] | string }>(await tx.execute(sql`
-      select (select hash from evidence_records order by seq desc limit 1) as head,
+      select (select hash from evidence_records where chain = '' order by seq desc limit 1) as head,
              array(select nextval(pg_get_serial_sequence('evidence_records', 'seq')) from generate_series(1, ${rows.length})) as seqs`));
-    const seqs = parseSeqs(next!.seqs);
-    let prevHash = next!.head ?? GENESIS_HASH;
-    const records: EvidenceRecord[] = [];
-    for (const [i, row] of rows.entries()) {
-      const unhashed = { ...row, seq: seqs[i]!, prevHash };
-      const record = { ...unhashed, hash: await recordHash(unhashed, digest) };
-      records.push(record);
-      prevHash = record.hash;
-    }
+    const records = await link(rows, parseSeqs(next!.seqs), next!.head ?? GENESIS_HASH, digest);
     await tx.insert(evidenceRecords).values(records);
     return records;
   });
+}
+
+/**
+ * A chain only this log writes: the head in memory, seqs taken from the sequence SEQ_BLOCK at a time
+ * (increasing, so seq order is still chain order), each batch one insert. When an insert fails its
+ * outcome is not known (the commit may have happened before the connection broke), so the head is read
+ * back from the database before the next batch: the chain goes on from what was really kept.
+ */
+function ownChain(db: Db, chain: string, digest: Digest) {
+  let head: string | null = null;
+  let seqs: number[] = [];
+  return async (rows: Row[]): Promise<EvidenceRecord[]> => {
+    try {
+      if (head === null) {
+        const [last] = rowsOf<{ hash: string }>(await db.execute(sql`select hash from evidence_records where chain = ${chain} order by seq desc limit 1`));
+        head = last?.hash ?? GENESIS_HASH;
+      }
+      if (seqs.length < rows.length) {
+        const [next] = rowsOf<{ seqs: (string | number)[] | string }>(await db.execute(sql`
+          select array(select nextval(pg_get_serial_sequence('evidence_records', 'seq')) from generate_series(1, ${Math.max(SEQ_BLOCK, rows.length)})) as seqs`));
+        seqs = parseSeqs(next!.seqs);
+      }
+      const records = await link(rows, seqs.splice(0, rows.length), head, digest);
+      await db.insert(evidenceRecords).values(records);
+      head = records.at(-1)!.hash;
+      return records;
+    } catch (e) {
+      head = null;
+      throw e;
+    }
+  };
 }
 
 /** A bigint[] as the drivers return it: an array (postgres.js, PGlite) or its text form `{1,2}`. */

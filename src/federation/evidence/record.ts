@@ -12,6 +12,8 @@ export const MAX_KEPT_BODY = 256 * 1024;
 /** One row of `evidence_records`, as the chain and the bundles carry it. */
 export interface EvidenceRecord {
   seq: number;
+  /** The hash chain the record belongs to (`''`: the shared one). Not hashed: a record moved to another chain breaks the links of both. */
+  chain: string;
   at: Date;
   kind: string;
   caseRef: string | null;
@@ -41,13 +43,13 @@ export interface EvidenceRecord {
  * `bodyDigest` (base64url SHA-256, the token's `cdg`), so a bundle may leave bodies out and still
  * verify, and a kept body is checked against the digest. `hash` is lower-case hex SHA-256 of those bytes.
  */
-export function canonicalRecord(r: Omit<EvidenceRecord, 'hash'>): string {
+export function canonicalRecord(r: Omit<EvidenceRecord, 'hash' | 'chain'>): string {
   return JSON.stringify([
     'handshake-evidence/1', r.seq, r.at.toISOString(), r.kind, r.caseRef, r.peer, r.method, r.path,
     r.token, r.bodyDigest, r.body !== null, r.registrySeq, r.prevHash,
   ]);
 }
 
-export async function recordHash(r: Omit<EvidenceRecord, 'hash'>, digest: (data: Uint8Array) => Promise<Uint8Array> = sha256): Promise<string> {
+export async function recordHash(r: Omit<EvidenceRecord, 'hash' | 'chain'>, digest: (data: Uint8Array) => Promise<Uint8Array> = sha256): Promise<string> {
   return hex(await digest(utf8(canonicalRecord(r))));
 }
