@@ -1,7 +1,7 @@
 import { inProcessFetch, startTestGateway } from '../support/gateway';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { asc, desc, sql } from 'drizzle-orm';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditExport } from '../../src/entry/cli/audit-export';
 import { auditVerify } from '../../src/entry/cli/audit-verify';
@@ -167,9 +167,28 @@ describe('handshake audit verify and export, on the gateway\'s database', () => 
     expect(f.err).toMatch(/registry snapshot 1 does not verify with the pinned anchor keys/);
   });
 
+  it('walks the chains gateway processes kept on their own too, and names each head', async () => {
+    const kept = await withAlphaDb(async (db) => {
+      const log = dbEvidenceLog({ db, engine: defaultEngine, clock: systemClock, registrySeq: () => 2, logger: silentLogger, chain: 'ch_process' });
+      const signer = await loadSigner(alliance.members.get('alpha')!.privateJwk);
+      const out = [];
+      for (const n of [1, 2]) {
+        const body = Buffer.from(`{"n":${n}}`);
+        const { token } = await signRequest(signer, { iss: 'alpha', aud: 'beta', method: 'POST', url: 'http://beta.test/federation/v1/ping', body }, systemClock, randomIds);
+        out.push(await log.record({ kind: 'request_sent', peer: 'beta', method: 'POST', path: '/federation/v1/ping', token, body }));
+      }
+      return out;
+    });
+    const r = await cli('audit', 'verify');
+    expect(r, r.err).toMatchObject({ code: 0 });
+    expect(r.out.split('\n')[0]).toBe('10 records verified');
+    expect(r.out).toMatch(/head {7}the shared chain: seq \d+, hash [0-9a-f]{64} \(8 records\)/);
+    expect(r.out).toContain(`head       chain ch_process: seq ${kept[1]!.seq}, hash ${kept[1]!.hash} (2 records)`);
+  });
+
   it('names a record whose chain is intact but whose token is forged', async () => {
     const seq = await withAlphaDb(async (db) => {
-      const [head] = await db.select().from(evidenceRecords).orderBy(desc(evidenceRecords.seq)).limit(1);
+      const [head] = await db.select().from(evidenceRecords).where(eq(evidenceRecords.chain, '')).orderBy(desc(evidenceRecords.seq)).limit(1);
       const body = Buffer.from('{"forged":true}');
       const iat = now();
       // Beta's kid, signed with another key: the chain is fine, the signature is not.
