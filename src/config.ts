@@ -40,6 +40,8 @@ const raw = z.object({
   HANDSHAKE_OUTBOX_CAP_MS: millis(900_000, 1, 86_400_000),
   HANDSHAKE_OUTBOX_LEASE_MS: millis(60_000, 500, 3_600_000),
   HANDSHAKE_OUTBOX_COOLDOWN_MS: millis(30_000, 1, 3_600_000),
+  HANDSHAKE_HEARTBEAT_MS: millis(5_000, 100, 60_000),
+  HANDSHAKE_INSTANCE_DEAD_MS: millis(30_000, 500, 600_000),
   HANDSHAKE_BACKOFFICE_POLL_SECONDS: z.preprocess((v) => (v === '' || v === undefined ? '60' : v), z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).pipe(z.number().int().min(1).max(86_400))),
   LIVEKIT_URL: optional(z.url({ protocol: /^(https?|wss?)$/, error: 'must be the LiveKit server URL (https:// or wss://)' })),
   LIVEKIT_API_KEY: optional(z.string().min(1).max(200)),
@@ -85,6 +87,11 @@ export interface Config {
   logLevel: z.infer<typeof raw>['LOG_LEVEL'];
   /** Outbox delivery (§5): backoff base and cap, claim lease, circuit cooldown. */
   outbox: { baseMs: number; capMs: number; leaseMs: number; cooldownMs: number };
+  /**
+   * How often a Node gateway process says it is alive, and how long after its last word its unanswered §5
+   * claims count as abandoned (taken over by the next retry instead of after STALE_CLAIM_MS).
+   */
+  instances: { heartbeatMs: number; deadMs: number };
   /** The member's own back office: seconds between two status polls of a case (callbacks make polls a backstop). */
   backOffice: { pollSeconds: number };
   /** LiveKit for cloud meetings; null: not configured, the meetings API answers 503. */
@@ -121,6 +128,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dataDir: v.HANDSHAKE_DATA_DIR,
     logLevel: v.LOG_LEVEL,
     outbox: { baseMs: v.HANDSHAKE_OUTBOX_BASE_MS, capMs: v.HANDSHAKE_OUTBOX_CAP_MS, leaseMs: v.HANDSHAKE_OUTBOX_LEASE_MS, cooldownMs: v.HANDSHAKE_OUTBOX_COOLDOWN_MS },
+    instances: { heartbeatMs: v.HANDSHAKE_HEARTBEAT_MS, deadMs: v.HANDSHAKE_INSTANCE_DEAD_MS },
     backOffice: { pollSeconds: v.HANDSHAKE_BACKOFFICE_POLL_SECONDS },
     livekit: v.LIVEKIT_URL && v.LIVEKIT_API_KEY && v.LIVEKIT_API_SECRET ? { url: v.LIVEKIT_URL, apiKey: v.LIVEKIT_API_KEY, apiSecret: v.LIVEKIT_API_SECRET } : null,
     meetings: { maxMinutes: v.HANDSHAKE_MEETING_MAX_MINUTES, warnMinutes: v.HANDSHAKE_MEETING_WARN_MINUTES },
@@ -130,6 +138,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (livekitSet.length && livekitSet.length < LIVEKIT_VARS.length) {
     throw new ConfigError(LIVEKIT_VARS.filter((k) => v[k] === undefined).map((k) => ({ variable: k, message: `required with ${livekitSet.join(', ')}` })));
   }
+  // A live instance must not look dead because one or two heartbeats were late.
+  if (config.instances.deadMs < 3 * config.instances.heartbeatMs) throw new ConfigError([{ variable: 'HANDSHAKE_INSTANCE_DEAD_MS', message: `must be at least 3 x HANDSHAKE_HEARTBEAT_MS (${3 * config.instances.heartbeatMs})` }]);
   if (config.meetings.warnMinutes >= config.meetings.maxMinutes) throw new ConfigError([{ variable: 'HANDSHAKE_MEETING_WARN_MINUTES', message: 'must be less than HANDSHAKE_MEETING_MAX_MINUTES' }]);
   const bad = config.blockedMembers.filter((m) => !MEMBER_ID.test(m));
   if (bad.length) throw new ConfigError([{ variable: 'HANDSHAKE_BLOCKED_MEMBERS', message: `not member ids: ${bad.join(', ')}` }]);

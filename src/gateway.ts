@@ -4,7 +4,8 @@ import type { Deps, Self } from './context';
 import { DEFAULT_FOLLOW_UP, type FollowUpSettings } from './config';
 import type { Database } from './db/client';
 import { createFederationClient } from './federation/client';
-import { IdempotencyStore } from './federation/idempotency';
+import { IDEMPOTENCY_TTL_MS, IdempotencyStore } from './federation/idempotency';
+import { heartbeat, purgeInstances } from './federation/instances';
 import { createOutbox, type OutboxSettings } from './federation/outbox/outbox';
 import { joseEngine, type JwsEngine } from './federation/engine';
 import { dbEvidenceLog, type EvidenceLog } from './federation/evidence/log';
@@ -73,10 +74,12 @@ export interface GatewayOptions {
   /** The evidence log; default the gateway's database. */
   evidence?: EvidenceLog;
   /**
-   * Append the evidence to a chain of this gateway's own (a fresh one per start: no lock, the head in
-   * memory) instead of the shared chain. For a long-lived process (the Node entry); Workers keep the shared one.
+   * This process as a gateway instance of its own (the Node entry; Workers, whose isolates come and go,
+   * leave it out): a fresh id per start, said alive by `heartbeat()`. Its evidence goes to a chain of its
+   * own (no lock, the head in memory) instead of the shared chain, and its §5 claims carry the id, so that
+   * another instance takes them over as soon as this one has been silent for `deadMs`.
    */
-  ownEvidenceChain?: boolean;
+  instance?: { id: string; deadMs: number };
   /** Working days for deadlines; default the national calendar (partners/calendar/national.json). */
   calendar?: WorkingCalendar;
   /** LiveKit and meeting limits (LIVEKIT_*, HANDSHAKE_MEETING_*); default: no video, 60 minutes. */
@@ -106,9 +109,9 @@ export async function createGateway(opts: GatewayOptions) {
     self, database: opts.database, registry, engine,
     evidence: opts.evidence ?? dbEvidenceLog({
       db, engine, clock: opts.clock, sealer, registrySeq: () => registry.current()?.seq ?? null, logger: opts.logger.child({ component: 'evidence' }),
-      ...(opts.ownEvidenceChain ? { chain: opts.ids.make('ch') } : {}),
+      ...(opts.instance ? { chain: opts.instance.id } : {}),
     }),
-    replay: new ReplayGuard(db), idempotency: new IdempotencyStore(db),
+    replay: new ReplayGuard(db), idempotency: new IdempotencyStore(db, opts.instance ? { instanceId: opts.instance.id, instanceDeadMs: opts.instance.deadMs } : {}),
     policy: opts.policy ?? blockListPolicy(opts.blockedMembers ?? []),
     catalog: opts.catalog ?? emptyCatalog, sealer: sealer ?? noDataKey, partners: linkPartners(opts), calendar: opts.calendar ?? nationalCalendar(), clock: opts.clock,
     meetings: { livekit: null, maxMinutes: 60, warnMinutes: 5, ...opts.meetings }, ids: opts.ids, logger: opts.logger,
@@ -129,11 +132,18 @@ export async function createGateway(opts: GatewayOptions) {
     /** Submits, polls and withdraws handling cases at the member's back office (a worker loop drives it); null without one. */
     backOffice,
     /** Periodic upkeep: drops replay pairs and idempotency answers past their keeping time; escalates unanswered complaints. */
-    async purge(): Promise<{ replay: number; idempotency: number; complaintsEscalated: number }> {
+    async purge(): Promise<{ replay: number; idempotency: number; instances: number; complaintsEscalated: number }> {
       const now = new Date(opts.clock.now());
-      const purged = { replay: await deps.replay.purge(now), idempotency: await deps.idempotency.purge(now) };
+      const purged = {
+        replay: await deps.replay.purge(now), idempotency: await deps.idempotency.purge(now),
+        instances: await purgeInstances(db, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)),
+      };
       // Complaints unanswered past their reply date go up a level (限时回复); counts only reach the log.
       return { ...purged, complaintsEscalated: (await escalateOverdueComplaints({ ctx: complaintCtxOf(deps) })).escalated };
+    },
+    /** Says this instance is alive (`instance` set; else a no-op): at start, before serving, then periodically. */
+    async heartbeat(): Promise<void> {
+      if (opts.instance) await heartbeat(db, opts.instance.id, new Date(opts.clock.now()));
     },
     /** Warns when the registry does not list this gateway's signing key as usable. */
     ownKeyListed(): boolean {

@@ -55,7 +55,7 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
   const dataKey = resolveDataKey(config.dataKey, dirname(member.pgliteDir));
   if (dataKey.created) logger.warn({ file: dataKey.source }, 'generated a data key for personal data at rest; back it up, and set HANDSHAKE_DATA_KEY on every instance that shares this database');
   const gateway = await createGateway({
-    ownEvidenceChain: true, catalog, partners, dataKey: dataKey.key, secret: run.secret ?? ((name) => process.env[name]),
+    instance: { id: randomIds.make('gw'), deadMs: config.instances.deadMs }, catalog, partners, dataKey: dataKey.key, secret: run.secret ?? ((name) => process.env[name]),
     memberId: member.memberId, publicUrl: member.publicUrl, signingJwk: member.signingJwk, anchors: member.anchors,
     registrySource: registrySource(member.registry, http.fetch), database, fetch: http.fetch,
     clock: systemClock, ids: randomIds, logger, blockedMembers: config.blockedMembers, engine: nodeEngine(),
@@ -67,7 +67,10 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
     throw new Error(`HANDSHAKE_REGISTRY: no valid registry snapshot (${first.reason ?? first.outcome}) and none stored`);
   }
   if (!gateway.ownKeyListed()) logger.warn({ kid: gateway.deps.self.signer.kid }, 'the registry does not list this gateway\'s signing key: peers will answer unknown_key');
+  // Alive before serving: a claim this instance takes must never look like a dead one's.
+  await gateway.heartbeat();
   const timers = [
+    setInterval(() => void gateway.heartbeat().catch((err: unknown) => logger.warn({ err }, 'heartbeat failed')), config.instances.heartbeatMs),
     setInterval(() => void gateway.registry.refresh(), config.registryRefreshSeconds * 1000),
     setInterval(() => void gateway.purge().catch((err: unknown) => logger.warn({ err }, 'purge failed')), PURGE_EVERY_MS),
     ...(gateway.deps.meetings.livekit

@@ -22,7 +22,7 @@ function issues(env: Record<string, string>) {
 describe('parseConfig', () => {
   it('with nothing set, runs the local development member on 8080 with the embedded database', () => {
     expect(parseConfig({})).toEqual({
-      port: 8080, host: '0.0.0.0', member: null, outbox: { baseMs: 2000, capMs: 900000, leaseMs: 60000, cooldownMs: 30000 }, backOffice: { pollSeconds: 60 }, livekit: null, meetings: { maxMinutes: 60, warnMinutes: 5 }, followUp: { badReviewCallbackDays: 1, badReviewRemedyDays: 15, complaintReplyDays: 5 }, registryRefreshSeconds: 60, blockedMembers: [], partnersDir: null, dataKey: null, databaseUrl: null, dataDir: './.data', logLevel: 'info',
+      port: 8080, host: '0.0.0.0', member: null, outbox: { baseMs: 2000, capMs: 900000, leaseMs: 60000, cooldownMs: 30000 }, backOffice: { pollSeconds: 60 }, instances: { heartbeatMs: 5000, deadMs: 30000 }, livekit: null, meetings: { maxMinutes: 60, warnMinutes: 5 }, followUp: { badReviewCallbackDays: 1, badReviewRemedyDays: 15, complaintReplyDays: 5 }, registryRefreshSeconds: 60, blockedMembers: [], partnersDir: null, dataKey: null, databaseUrl: null, dataDir: './.data', logLevel: 'info',
     });
   });
 
@@ -52,6 +52,11 @@ describe('parseConfig', () => {
     expect(issues({ LIVEKIT_URL: 'wss://lk.example.test' }).map((i) => i.variable)).toEqual(['LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET']);
     expect(issues({ LIVEKIT_URL: 'ftp://lk.example.test', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' }).map((i) => i.variable)).toEqual(['LIVEKIT_URL']);
     expect(issues({ HANDSHAKE_MEETING_MAX_MINUTES: '10', HANDSHAKE_MEETING_WARN_MINUTES: '10' }).map((i) => i.variable)).toEqual(['HANDSHAKE_MEETING_WARN_MINUTES']);
+  });
+
+  it('an instance counts as gone only after several missed heartbeats', () => {
+    expect(parseConfig({ HANDSHAKE_HEARTBEAT_MS: '500', HANDSHAKE_INSTANCE_DEAD_MS: '2000' }).instances).toEqual({ heartbeatMs: 500, deadMs: 2000 });
+    expect(issues({ HANDSHAKE_HEARTBEAT_MS: '5000', HANDSHAKE_INSTANCE_DEAD_MS: '10000' })).toEqual([{ variable: 'HANDSHAKE_INSTANCE_DEAD_MS', message: 'must be at least 3 x HANDSHAKE_HEARTBEAT_MS (15000)' }]);
   });
 
   it.each([

@@ -12,6 +12,9 @@ export const idempotencyKeys = pgTable('idempotency_keys', {
   status: integer(),
   contentType: text(),
   responseBody: bytea(),
+  /** When the claim was taken (or last taken over). */
   createdAt: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
+  /** The gateway instance working on it (gateway_instances.id); null where instances do not heartbeat (Workers). */
+  claimedBy: text(),
   expiresAt: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
 }, (t) => [primaryKey({ columns: [t.iss, t.key] }), index('idempotency_keys_expires_at_idx').on(t.expiresAt)]);

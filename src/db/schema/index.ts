@@ -1,5 +1,6 @@
 export { replayGuard } from './replay-guard';
 export { idempotencyKeys } from './idempotency-keys';
+export { gatewayInstances } from './gateway-instances';
 export { registrySnapshots } from './registry-snapshots';
 export { catalogVersions } from './catalog-versions';
 export { catalogItems } from './catalog-items';
