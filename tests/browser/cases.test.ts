@@ -1,19 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { demoConsole } from './support/demo-console';
 import { until } from '../support/receiver-proxy';
-import { startDemoAlliance, type DemoAlliance } from '../support/demo-alliance';
-import { openConsole, type Console } from './support/browser';
 
-let demo: DemoAlliance;
-let ui: Console;
-beforeAll(async () => {
-  [demo, ui] = await Promise.all([startDemoAlliance(), openConsole()]);
-}, 180_000);
-afterAll(async () => {
-  await ui?.close();
-  await demo?.stop();
-});
+const env = demoConsole();
 
 /** The demo's item that gaoxin takes in and xihaike handles (its partner file maps it to its back office). */
 const ITEM = { code: 'KS-GJJ-006', name: '出具贷款职工住房公积金缴存使用证明' };
@@ -25,7 +16,7 @@ async function clerkApi<T>(base: string, token: string, path: string): Promise<T
   expect(res.status, path).toBe(200);
   return (await res.json()) as T;
 }
-const gaoxinCases = () => clerkApi<{ ref: string; state: string }[]>(demo.urls.gaoxin, demo.tokens.GAOXIN_INTAKE_TOKEN!, '/api/v1/cases?limit=500');
+const gaoxinCases = () => clerkApi<{ ref: string; state: string }[]>(env.demo.urls.gaoxin, env.demo.tokens.GAOXIN_INTAKE_TOKEN!, '/api/v1/cases?limit=500');
 const errorAt = (page: Page, field: string) => page.locator(`[data-field="${field}"] .error`);
 
 /** Clicks 刷新 until the case page shows `state` (the other member's events arrive through its outbox). */
@@ -43,7 +34,7 @@ describe('the window console: catalog and cases', () => {
   let caseId = '';
 
   it('the catalog is searched by typing, filtered by department and reached from the keyboard', async () => {
-    const page = await ui.signIn(demo.urls.gaoxin, demo.tokens.GAOXIN_INTAKE_TOKEN!);
+    const page = await env.ui.signIn(env.demo.urls.gaoxin, env.demo.tokens.GAOXIN_INTAKE_TOKEN!);
     // Alt+2 from the menu (the shortcut is live once the shell has mounted).
     await until('Alt+2 opens the catalog', async () => {
       await page.keyboard.press('Alt+2');
@@ -57,7 +48,7 @@ describe('the window console: catalog and cases', () => {
     await expect(row.textContent()).resolves.toContain('1 个工作日 / 即办');
     // The search is kept in the hash (a link brings it back) without the department filter's arrows being taken.
     expect(await page.evaluate(() => decodeURIComponent(location.hash))).toBe('#/catalog?q=缴存使用&department=住房和城乡建设部');
-    await ui.shot(page, 'cases-01-catalog-search');
+    await env.ui.shot(page, 'cases-01-catalog-search');
 
     // ↓ from the search field to the first result, Enter opens it.
     await page.getByLabel('搜索事项').press('ArrowDown');
@@ -68,12 +59,12 @@ describe('the window console: catalog and cases', () => {
     await expect(page.getByRole('row', { name: /缴存使用证明申请表/ }).textContent()).resolves.toContain('必需');
     await expect(page.getByRole('row', { name: /授权委托书/ }).textContent()).resolves.toContain('委托他人代办时');
     await expect(page.getByRole('row', { name: new RegExp(XIHAIKE) }).textContent()).resolves.toContain('异地代收代办');
-    await ui.shot(page, 'cases-02-item-detail');
+    await env.ui.shot(page, 'cases-02-item-detail');
     await page.close();
   }, 90_000);
 
   it('a gaoxin intake clerk takes a case in for a xihaike item: a bad form creates nothing; materials complete the checklist; the transfer is received', async () => {
-    const page = await ui.signIn(demo.urls.gaoxin, demo.tokens.GAOXIN_INTAKE_TOKEN!);
+    const page = await env.ui.signIn(env.demo.urls.gaoxin, env.demo.tokens.GAOXIN_INTAKE_TOKEN!);
     await page.goto(`/console/#/catalog/${ITEM.code}`);
     await page.getByRole('link', { name: '以此事项新建办件' }).click();
     await page.waitForFunction((code) => location.hash === `#/cases/new?item=${code}`, ITEM.code);
@@ -93,7 +84,7 @@ describe('the window console: catalog and cases', () => {
     await expect(errorAt(page, 'consent.dataSharing').textContent()).resolves.toContain('须经申请人同意');
     await page.waitForFunction(() => document.activeElement?.id === 'f-applicant.idNumber', null, { timeout: 3000 });
     await expect(page.getByRole('alert').first().textContent()).resolves.toContain('办件尚未创建');
-    await ui.shot(page, 'cases-03-new-case-errors');
+    await env.ui.shot(page, 'cases-03-new-case-errors');
     expect((await gaoxinCases()).length).toBe(before);
 
     await page.getByLabel('证件号码').fill('11010519491231002x');
@@ -113,8 +104,8 @@ describe('the window console: catalog and cases', () => {
     await expect(errorAt(page, 'material-id-card').textContent()).resolves.toContain('不支持的文件类型');
     await idCard.setInputFiles({ name: 'id.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(10 * 1024 * 1024 + 1, 0x25) });
     await expect(errorAt(page, 'material-id-card').textContent()).resolves.toContain('文件过大');
-    expect((await clerkApi<{ materials: unknown[] }>(demo.urls.gaoxin, demo.tokens.GAOXIN_INTAKE_TOKEN!, `/api/v1/cases/${ref}`)).materials).toHaveLength(0);
-    await ui.shot(page, 'cases-04-material-refused');
+    expect((await clerkApi<{ materials: unknown[] }>(env.demo.urls.gaoxin, env.demo.tokens.GAOXIN_INTAKE_TOKEN!, `/api/v1/cases/${ref}`)).materials).toHaveLength(0);
+    await env.ui.shot(page, 'cases-04-material-refused');
 
     await idCard.setInputFiles(PDF('id-card'));
     await until('the checklist counts the ID card', async () => (await completeness.textContent()) === '尚缺 1 项必需材料');
@@ -124,7 +115,7 @@ describe('the window console: catalog and cases', () => {
     await until('the checklist is complete', async () => (await completeness.textContent()) === '材料已齐全，可以转办');
     await expect(page.getByTestId('notice').textContent()).resolves.not.toContain('居民身份证；');
     await expect(page.getByText(`办理单位：${XIHAIKE}`).isVisible()).resolves.toBe(true);
-    await ui.shot(page, 'cases-05-materials-complete');
+    await env.ui.shot(page, 'cases-05-materials-complete');
 
     await page.getByRole('button', { name: '确认转办' }).click();
     await page.waitForFunction((r) => location.hash === `#/cases/${r}`, ref);
@@ -132,12 +123,12 @@ describe('the window console: catalog and cases', () => {
     await expect(page.getByRole('table', { name: '办理过程' }).textContent()).resolves.toContain('办理地签收');
     // The receipt's materialsDigest, checked in the browser against the materials that were sent.
     await expect(page.getByTestId('digest-check').textContent()).resolves.toBe('与所转材料一致');
-    await ui.shot(page, 'cases-06-transferred');
+    await env.ui.shot(page, 'cases-06-transferred');
     await page.close();
   }, 90_000);
 
   it('xihaike\'s handling clerk accepts and decides it in its console; gaoxin\'s case page shows 已办结 with the timeline', async () => {
-    const xhk = await ui.signIn(demo.urls.xihaike, demo.tokens.XIHAIKE_HANDLING_TOKEN!);
+    const xhk = await env.ui.signIn(env.demo.urls.xihaike, env.demo.tokens.XIHAIKE_HANDLING_TOKEN!);
     await xhk.goto('/console/#/cases');
     await xhk.getByLabel('关键词').fill(caseId);
     await xhk.getByLabel('关键词').press('Enter');
@@ -151,7 +142,7 @@ describe('the window console: catalog and cases', () => {
 
     await xhk.getByRole('button', { name: '受理', exact: true }).click();
     await xhk.getByLabel('受理意见').fill('材料齐全，予以受理');
-    await ui.shot(xhk, 'cases-07-handling-accept');
+    await env.ui.shot(xhk, 'cases-07-handling-accept');
     await xhk.getByRole('button', { name: '确认受理' }).click();
     await xhk.getByText('已受理', { exact: true }).first().waitFor();
     await waitForState(xhk, '已受理');
@@ -165,10 +156,10 @@ describe('the window console: catalog and cases', () => {
     await xhk.getByRole('button', { name: '确认办结' }).click();
     await waitForState(xhk, '已办结');
     await expect(xhk.getByRole('button', { name: '出证' }).isVisible()).resolves.toBe(true);
-    await ui.shot(xhk, 'cases-08-handling-decided');
+    await env.ui.shot(xhk, 'cases-08-handling-decided');
     await xhk.close();
 
-    const gx = await ui.signIn(demo.urls.gaoxin, demo.tokens.GAOXIN_INTAKE_TOKEN!);
+    const gx = await env.ui.signIn(env.demo.urls.gaoxin, env.demo.tokens.GAOXIN_INTAKE_TOKEN!);
     await gx.goto(`/console/#/cases/${ref}`);
     await waitForState(gx, '已办结');
     const timeline = gx.getByRole('table', { name: '办理过程' });
@@ -178,12 +169,12 @@ describe('the window console: catalog and cases', () => {
     // Only the masked ID number is ever shown.
     await expect(gx.locator('main').textContent()).resolves.toContain('110105********002X');
     await expect(gx.locator('main').textContent()).resolves.not.toContain('11010519491231002X');
-    await ui.shot(gx, 'cases-09-intake-decided');
+    await env.ui.shot(gx, 'cases-09-intake-decided');
     await gx.close();
   }, 90_000);
 
   it('the case list filters by state and overdue, kept in the hash; overdue rows are marked', async () => {
-    const page = await ui.signIn(demo.urls.gaoxin, demo.tokens.GAOXIN_INTAKE_TOKEN!);
+    const page = await env.ui.signIn(env.demo.urls.gaoxin, env.demo.tokens.GAOXIN_INTAKE_TOKEN!);
     await page.goto('/console/#/cases');
     await page.getByLabel('状态').selectOption({ label: '已办结' });
     await page.getByRole('button', { name: '查询' }).click();
@@ -201,7 +192,7 @@ describe('the window console: catalog and cases', () => {
     await page.getByText('没有符合条件的办件。').waitFor();
     await expect(page.getByLabel('仅看超期').isChecked()).resolves.toBe(true);
     await expect(page.getByLabel('状态').inputValue()).resolves.toBe('decided');
-    await ui.shot(page, 'cases-10-list-overdue-filter');
+    await env.ui.shot(page, 'cases-10-list-overdue-filter');
 
     // No case of the demo is overdue yet (its clocks run in hours and days): the gateway's answer is
     // marked overdue, as it is for a case past its SLA, to see the row stand out.
@@ -218,12 +209,12 @@ describe('the window console: catalog and cases', () => {
     await page.getByLabel('事项编码').fill('ks-gjj');
     await page.getByRole('button', { name: '查询' }).click();
     await expect(errorAt(page, 'item').textContent()).resolves.toContain('事项编码格式如');
-    await ui.shot(page, 'cases-11-list-overdue-row');
+    await env.ui.shot(page, 'cases-11-list-overdue-row');
     await page.close();
   }, 90_000);
 
   it('a supervisor exports the case\'s evidence bundle from the case page; other clerks see no such button', async () => {
-    const page = await ui.signIn(demo.urls.gaoxin, demo.tokens.GAOXIN_SUPERVISOR_TOKEN!);
+    const page = await env.ui.signIn(env.demo.urls.gaoxin, env.demo.tokens.GAOXIN_SUPERVISOR_TOKEN!);
     await page.goto(`/console/#/cases/${ref}`);
     await page.getByRole('table', { name: '办理过程' }).waitFor();
     const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出证据包' }).click()]);
@@ -231,10 +222,10 @@ describe('the window console: catalog and cases', () => {
     const bundle = JSON.parse(readFileSync((await file.path())!, 'utf8')) as { format: string; caseRef: string; records: unknown[] };
     expect(bundle).toMatchObject({ format: 'handshake-evidence-bundle/1', caseRef: ref });
     expect(bundle.records.length).toBeGreaterThan(0);
-    await ui.shot(page, 'cases-12-supervisor-evidence');
+    await env.ui.shot(page, 'cases-12-supervisor-evidence');
     await page.close();
 
-    const clerk = await ui.signIn(demo.urls.gaoxin, demo.tokens.GAOXIN_INTAKE_TOKEN!);
+    const clerk = await env.ui.signIn(env.demo.urls.gaoxin, env.demo.tokens.GAOXIN_INTAKE_TOKEN!);
     await clerk.goto(`/console/#/cases/${ref}`);
     await clerk.getByRole('table', { name: '办理过程' }).waitFor();
     await expect(clerk.getByRole('button', { name: '导出证据包' }).count()).resolves.toBe(0);
@@ -242,9 +233,9 @@ describe('the window console: catalog and cases', () => {
   }, 90_000);
   it('supplements are asked for once on the handling side and provided at the window; the result is shipped, tracked and signed for', async () => {
     // The case is taken in through the API this time (the console's own intake is tested above).
-    const gxToken = demo.tokens.GAOXIN_INTAKE_TOKEN!;
+    const gxToken = env.demo.tokens.GAOXIN_INTAKE_TOKEN!;
     const post = async (path: string, body: unknown) => {
-      const res = await fetch(`${demo.urls.gaoxin}${path}`, { method: 'POST', headers: { authorization: `Bearer ${gxToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${env.demo.urls.gaoxin}${path}`, { method: 'POST', headers: { authorization: `Bearer ${gxToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
       return (await res.json()) as { ref: string };
     };
@@ -256,11 +247,11 @@ describe('the window console: catalog and cases', () => {
     await post(`/api/v1/cases/${ref2}/transfer`, {});
     let xref = '';
     await until('xihaike has the case', async () => {
-      xref = (await clerkApi<{ remoteRef: string | null }>(demo.urls.gaoxin, gxToken, `/api/v1/cases/${ref2}`)).remoteRef ?? '';
+      xref = (await clerkApi<{ remoteRef: string | null }>(env.demo.urls.gaoxin, gxToken, `/api/v1/cases/${ref2}`)).remoteRef ?? '';
       return !!xref;
     });
 
-    const xhk = await ui.signIn(demo.urls.xihaike, demo.tokens.XIHAIKE_HANDLING_TOKEN!);
+    const xhk = await env.ui.signIn(env.demo.urls.xihaike, env.demo.tokens.XIHAIKE_HANDLING_TOKEN!);
     await xhk.goto(`/console/#/cases/${xref}`);
     await xhk.getByRole('button', { name: '要求补正' }).click();
     await xhk.getByRole('button', { name: '确认要求补正' }).click();
@@ -270,14 +261,14 @@ describe('the window console: catalog and cases', () => {
     await xhk.getByLabel('补正原因').fill('身份证影像模糊');
     const inAWeek = new Date(Date.now() + 8 * 3600_000 + 7 * 86400_000).toISOString().slice(0, 10);
     await xhk.getByLabel('补正期限').fill(inAWeek);
-    await ui.shot(xhk, 'cases-13-supplement-request');
+    await env.ui.shot(xhk, 'cases-13-supplement-request');
     await xhk.getByRole('button', { name: '确认要求补正' }).click();
     await waitForState(xhk, '待补正');
     await expect(xhk.getByText('暂停（待补正）').isVisible()).resolves.toBe(true);
     // 一次性告知: asked once, never again.
     await expect(xhk.getByRole('button', { name: '要求补正' }).count()).resolves.toBe(0);
 
-    const gx = await ui.signIn(demo.urls.gaoxin, gxToken);
+    const gx = await env.ui.signIn(env.demo.urls.gaoxin, gxToken);
     await gx.goto(`/console/#/cases/${ref2}`);
     await waitForState(gx, '待补正');
     const supplements = gx.getByRole('region', { name: '补正' });
@@ -290,7 +281,7 @@ describe('the window console: catalog and cases', () => {
     await gx.getByRole('button', { name: '确认提交补正' }).click();
     await waitForState(gx, '审查中');
     await expect(supplements.textContent()).resolves.toContain('已提交');
-    await ui.shot(gx, 'cases-14-supplement-provided');
+    await env.ui.shot(gx, 'cases-14-supplement-provided');
 
     await waitForState(xhk, '审查中');
     for (const [button, confirm, state] of [['受理', '确认受理', '已受理'], ['办结', '', '已办结'], ['出证', '确认出证', '已出证']] as const) {
@@ -320,7 +311,7 @@ describe('the window console: catalog and cases', () => {
     await track.getByRole('button', { name: '保存轨迹' }).click();
     await until('the parcel is signed for', async () => (await parcels.textContent())!.includes('高新区政务服务中心'));
     await expect(parcels.locator('tbody tr td').nth(3).textContent()).resolves.toBe('已签收');
-    await ui.shot(xhk, 'cases-15-shipment-tracked');
+    await env.ui.shot(xhk, 'cases-15-shipment-tracked');
     await xhk.close();
 
     await waitForState(gx, '已寄送');
@@ -328,9 +319,9 @@ describe('the window console: catalog and cases', () => {
     await gx.getByRole('button', { name: '送达签收' }).click();
     await gx.getByRole('button', { name: '确认送达签收' }).click();
     await waitForState(gx, '已送达');
-    await ui.shot(gx, 'cases-16-delivered');
+    await env.ui.shot(gx, 'cases-16-delivered');
     await gx.close();
     // No script error and no failed request on any page of this file.
-    expect(ui.problems).toEqual([]);
+    expect(env.ui.problems).toEqual([]);
   }, 120_000);
 });

@@ -1,22 +1,13 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoAlliance, type DemoAlliance } from '../support/demo-alliance';
-import { openConsole, type Console } from './support/browser';
+import { describe, expect, it } from 'vitest';
+import { demoConsole } from './support/demo-console';
 
-let demo: DemoAlliance;
-let ui: Console;
-beforeAll(async () => {
-  [demo, ui] = await Promise.all([startDemoAlliance(), openConsole()]);
-}, 180_000);
-afterAll(async () => {
-  await ui?.close();
-  await demo?.stop();
-});
+const env = demoConsole();
 
 interface Complaint { id: string; subject: string; state: string; replyDueAt: string; overdue: boolean; escalationLevel: number }
 
 async function complaints(): Promise<Complaint[]> {
-  const res = await fetch(`${demo.urls.gaoxin}/api/v1/complaints`, { headers: { authorization: `Bearer ${demo.tokens.GAOXIN_INTAKE_TOKEN}` } });
+  const res = await fetch(`${env.demo.urls.gaoxin}/api/v1/complaints`, { headers: { authorization: `Bearer ${env.demo.tokens.GAOXIN_INTAKE_TOKEN}` } });
   expect(res.status).toBe(200);
   return ((await res.json()) as { complaints: Complaint[] }).complaints;
 }
@@ -29,7 +20,7 @@ describe('the window console: complaints (统一受理、分类处理、限时�
   let id = '';
 
   it('a complaint by 热线电话 is registered only once the form is valid, and listed with its reply date', async () => {
-    const page = await ui.signIn(demo.urls.gaoxin, demo.tokens.GAOXIN_INTAKE_TOKEN!);
+    const page = await env.ui.signIn(env.demo.urls.gaoxin, env.demo.tokens.GAOXIN_INTAKE_TOKEN!);
     await page.goto('/console/#/complaints');
     await page.getByText('没有符合条件的投诉。').waitFor();
     await page.getByRole('link', { name: '登记投诉' }).click();
@@ -44,7 +35,7 @@ describe('the window console: complaints (统一受理、分类处理、限时�
     await expect(errorAt(page, 'content').textContent()).resolves.toBe('投诉内容为必填项');
     await page.waitForFunction(() => document.activeElement?.id === 'f-content', null, { timeout: 3000 });
     await expect(page.getByRole('alert').first().textContent()).resolves.toContain('投诉尚未登记');
-    await ui.shot(page, 'complaints-01-content-missing');
+    await env.ui.shot(page, 'complaints-01-content-missing');
     expect(await complaints()).toEqual([]);
 
     await page.getByLabel('投诉内容').fill('上午在公积金窗口排队两个小时，\n无人引导。');
@@ -58,7 +49,7 @@ describe('the window console: complaints (统一受理、分类处理、限时�
     await page.getByTestId('complaint-content').waitFor();
     await expect(page.locator('main').textContent()).resolves.toContain('138****5678');
     await expect(page.locator('main').textContent()).resolves.not.toContain('13800005678');
-    await ui.shot(page, 'complaints-02-registered');
+    await env.ui.shot(page, 'complaints-02-registered');
 
     // The home page's link: open ones, the filter shown in the form, the reply date in the row.
     await page.goto('/console/#/complaints?state=open');
@@ -67,7 +58,7 @@ describe('the window console: complaints (统一受理、分类处理、限时�
     await expect(page.getByLabel('状态').inputValue()).resolves.toBe('open');
     await expect(row.getByTestId('reply-due').textContent()).resolves.toBe(chinaTime(saved[0]!.replyDueAt));
     await expect(row.textContent()).resolves.toMatch(/热线电话.*办事效率.*赵六.*待回复/);
-    await ui.shot(page, 'complaints-03-listed');
+    await env.ui.shot(page, 'complaints-03-listed');
 
     // Filters go into the hash; another channel lists nothing.
     await page.getByLabel('渠道').selectOption({ label: '邮箱' });
@@ -78,7 +69,7 @@ describe('the window console: complaints (统一受理、分类处理、限时�
   }, 90_000);
 
   it('an overdue, escalated complaint stands out in the list', async () => {
-    const page = await ui.signIn(demo.urls.gaoxin, demo.tokens.GAOXIN_INTAKE_TOKEN!);
+    const page = await env.ui.signIn(env.demo.urls.gaoxin, env.demo.tokens.GAOXIN_INTAKE_TOKEN!);
     // A fresh complaint is due in five working days: the gateway's answer is marked as the upkeep would mark it.
     await page.route('**/api/v1/complaints?*', async (route) => {
       const res = await route.fetch();
@@ -90,7 +81,7 @@ describe('the window console: complaints (统一受理、分类处理、限时�
     await row.waitFor();
     await expect(row.getAttribute('class')).resolves.toBe('overdue');
     await expect(row.textContent()).resolves.toMatch(/超期.*已升级 2 级/);
-    await ui.shot(page, 'complaints-04-overdue-escalated');
+    await env.ui.shot(page, 'complaints-04-overdue-escalated');
     await page.unroute('**/api/v1/complaints?*');
 
     // The real filter: nothing is past its reply date yet.
@@ -104,13 +95,13 @@ describe('the window console: complaints (统一受理、分类处理、限时�
   }, 60_000);
 
   it('the intake clerk replies (required) but cannot close; a supervisor closes; the history shows 受理, 回复, 办结', async () => {
-    const page = await ui.signIn(demo.urls.gaoxin, demo.tokens.GAOXIN_INTAKE_TOKEN!);
+    const page = await env.ui.signIn(env.demo.urls.gaoxin, env.demo.tokens.GAOXIN_INTAKE_TOKEN!);
     await page.goto(`/console/#/complaints/${id}`);
     await page.getByRole('button', { name: '提交回复' }).click();
     await expect(errorAt(page, 'reply').textContent()).resolves.toBe('回复内容为必填项');
     await page.waitForFunction(() => document.activeElement?.id === 'f-reply', null, { timeout: 3000 });
     expect((await complaints())[0]!.state).toBe('open');
-    await ui.shot(page, 'complaints-05-reply-missing');
+    await env.ui.shot(page, 'complaints-05-reply-missing');
 
     await page.getByLabel('回复内容').fill('已核实，已增派引导人员，并向您致歉。');
     await page.getByRole('button', { name: '提交回复' }).click();
@@ -119,10 +110,10 @@ describe('the window console: complaints (统一受理、分类处理、限时�
     const close = page.getByRole('button', { name: '办结投诉' });
     await expect(close.isDisabled()).resolves.toBe(true);
     await expect(page.locator('#close-reason').textContent()).resolves.toBe('仅主管可以办结投诉');
-    await ui.shot(page, 'complaints-06-replied-close-disabled');
+    await env.ui.shot(page, 'complaints-06-replied-close-disabled');
     await page.close();
 
-    const sup = await ui.signIn(demo.urls.gaoxin, demo.tokens.GAOXIN_SUPERVISOR_TOKEN!);
+    const sup = await env.ui.signIn(env.demo.urls.gaoxin, env.demo.tokens.GAOXIN_SUPERVISOR_TOKEN!);
     await sup.goto(`/console/#/complaints/${id}`);
     await sup.getByRole('button', { name: '办结投诉' }).click();
     await sup.getByText('投诉已办结').waitFor();
@@ -131,8 +122,8 @@ describe('the window console: complaints (统一受理、分类处理、限时�
     const steps = await sup.getByRole('table', { name: '处理过程' }).locator('tbody tr td:nth-child(2)').allTextContents();
     expect(steps).toEqual(['受理', '回复', '办结']);
     expect((await complaints())[0]!.state).toBe('closed');
-    await ui.shot(sup, 'complaints-07-closed-history');
+    await env.ui.shot(sup, 'complaints-07-closed-history');
     await sup.close();
-    expect(ui.problems).toEqual([]);
+    expect(env.ui.problems).toEqual([]);
   }, 90_000);
 });

@@ -1,31 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoAlliance, type DemoAlliance } from '../support/demo-alliance';
-import { openConsole, type Console } from './support/browser';
+import { describe, expect, it } from 'vitest';
+import { demoConsole } from './support/demo-console';
 
-let demo: DemoAlliance;
-let ui: Console;
-beforeAll(async () => {
-  [demo, ui] = await Promise.all([startDemoAlliance(), openConsole()]);
-}, 180_000);
-afterAll(async () => {
-  await ui?.close();
-  await demo?.stop();
-});
+const env = demoConsole();
 
 describe('the window console: signing in', () => {
   it('a clerk signs in with a token and sees their member, window and role on every screen', async () => {
-    const page = await ui.signIn(demo.urls.gaoxin, demo.tokens.GAOXIN_INTAKE_TOKEN!);
+    const page = await env.ui.signIn(env.demo.urls.gaoxin, env.demo.tokens.GAOXIN_INTAKE_TOKEN!);
     const who = page.getByTestId('who');
     await expect(who.textContent()).resolves.toContain('跨域通办专窗');
     await expect(who.textContent()).resolves.toContain('收件窗口');
     await page.keyboard.press('Alt+4');
     await page.waitForFunction(() => location.hash === '#/cases');
     await expect(who.textContent()).resolves.toContain('收件窗口');
-    await ui.shot(page, 'shell-signed-in');
+    await env.ui.shot(page, 'shell-signed-in');
   });
 
   it('a token that is not a clerk token is refused at the field, in Chinese, and nothing is kept', async () => {
-    const context = await ui.browser.newContext({ baseURL: demo.urls.gaoxin });
+    const context = await env.ui.browser.newContext({ baseURL: env.demo.urls.gaoxin });
     const page = await context.newPage();
     await page.goto('/console/');
     await page.getByLabel('工作令牌').fill('not-a-token');
@@ -39,10 +30,10 @@ describe('the window console: signing in', () => {
   });
 
   it('the console is served with a strict content security policy', async () => {
-    const res = await fetch(`${demo.urls.gaoxin}/console/`);
+    const res = await fetch(`${env.demo.urls.gaoxin}/console/`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect((await fetch(`${demo.urls.gaoxin}/console/assets/../../package.json`)).status).toBe(404);
+    expect((await fetch(`${env.demo.urls.gaoxin}/console/assets/../../package.json`)).status).toBe(404);
   });
 });

@@ -1,26 +1,14 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from '../support/receiver-proxy';
-import { startDemoAlliance, type DemoAlliance } from '../support/demo-alliance';
-import { openConsole, type Console } from './support/browser';
+import { describe, expect, it } from 'vitest';
+import { demoAcceptedCase, demoConsole } from './support/demo-console';
 import { clerkCall } from './support/clerk-call';
 
-let demo: DemoAlliance;
-let ui: Console;
-beforeAll(async () => {
-  [demo, ui] = await Promise.all([startDemoAlliance(), openConsole()]);
-}, 180_000);
-afterAll(async () => {
-  await ui?.close();
-  await demo?.stop();
-});
-
+const env = demoConsole();
 
 interface FollowUp { state: string; callbackDueAt: string; remedyDueAt: string; callbackNote: string | null; remedyNote: string | null; closedBy: string | null }
 interface Evaluation { id: string; stage: string; score: number; comment: string | null; followUp: FollowUp | null }
 
-const gx = <T>(path: string, body?: unknown) => clerkCall<T>(demo.urls.gaoxin, demo.tokens.GAOXIN_INTAKE_TOKEN!, path, body);
-const xh = <T>(path: string, body?: unknown) => clerkCall<T>(demo.urls.xihaike, demo.tokens.XIHAIKE_HANDLING_TOKEN!, path, body);
+const gx = <T>(path: string, body?: unknown) => clerkCall<T>(env.demo.urls.gaoxin, env.demo.tokens.GAOXIN_INTAKE_TOKEN!, path, body);
 const errorAt = (page: Page, field: string) => page.locator(`[data-field="${field}"] .error`);
 
 /** A due time as the console writes it: China time, the end of a day as 24:00 of that day. */
@@ -35,23 +23,8 @@ function due(iso: string): string {
   return `${at.year}/${at.month}/${at.day} ${at.hour}:${at.minute}`;
 }
 
-/** The printed walk of `npm start`: gaoxin takes a KS-GJJ-006 case in and transfers it; xihaike's handling clerk accepts it. */
-async function acceptedCase(): Promise<{ ref: string; caseId: string }> {
-  const { ref, caseId } = await gx<{ ref: string; caseId: string }>('/api/v1/cases', {
-    itemCode: 'KS-GJJ-006', mode: 'proxy_intake', applicant: { kind: 'person', name: '李四', idType: 'resident_id', idNumber: '370211199001011234' },
-    identityCheck: { method: 'id_card_reader', result: 'passed' }, delivery: { method: 'window' }, consent: { dataSharing: true, at: new Date().toISOString() },
-  });
-  for (const m of ['id-card', 'application']) await gx(`/api/v1/cases/${ref}/materials`, { requirement: m, name: m, mediaType: 'application/pdf', content: 'JVBERi0xLjQK' });
-  await gx(`/api/v1/cases/${ref}/transfer`, {});
-  let xref = '';
-  await until('xihaike has the case', async () => {
-    xref = (await gx<{ remoteRef: string | null }>(`/api/v1/cases/${ref}`)).remoteRef ?? '';
-    return !!xref;
-  });
-  await xh(`/api/v1/cases/${xref}/events`, { type: 'accepted', note: '材料齐全，予以受理' });
-  await until('gaoxin sees it accepted', async () => (await gx<{ state: string }>(`/api/v1/cases/${ref}`)).state === 'accepted', 30_000, 200);
-  return { ref, caseId };
-}
+/** gaoxin's case for 李四, transferred to xihaike and accepted there. */
+const acceptedCase = () => demoAcceptedCase(env.demo, { name: '李四', idNumber: '370211199001011234' });
 
 describe('the window console: 好差评 and a 差评\'s follow-up', () => {
   let ref = '';
@@ -59,7 +32,7 @@ describe('the window console: 好差评 and a 差评\'s follow-up', () => {
 
   it('a 差评 is recorded in the case page\'s panel, with the keyboard; its follow-up and clocks show at once', async () => {
     ({ ref, caseId } = await acceptedCase());
-    const page = await ui.signIn(demo.urls.gaoxin, demo.tokens.GAOXIN_INTAKE_TOKEN!);
+    const page = await env.ui.signIn(env.demo.urls.gaoxin, env.demo.tokens.GAOXIN_INTAKE_TOKEN!);
     await page.goto(`/console/#/cases/${ref}`);
     const panel = page.getByRole('region', { name: '好差评' });
     await panel.getByText('申请人尚未评价。').waitFor();
@@ -71,7 +44,7 @@ describe('the window console: 好差评 and a 差评\'s follow-up', () => {
     await expect(errorAt(page, 'score').textContent()).resolves.toBe('请选择满意程度');
     await page.waitForFunction(() => (document.activeElement as HTMLInputElement | null)?.name === 'score', null, { timeout: 3000 });
     expect(await gx<Evaluation[]>(`/api/v1/cases/${ref}/evaluations`)).toEqual([]);
-    await ui.shot(page, 'evaluations-01-level-missing');
+    await env.ui.shot(page, 'evaluations-01-level-missing');
 
     // The five levels are one radio group: the arrow keys walk 5 -> 2.
     await panel.getByRole('radio', { name: '5 非常满意' }).focus();
@@ -92,13 +65,13 @@ describe('the window console: 好差评 and a 差评\'s follow-up', () => {
     expect(text).toContain('平板评价器');
     // 受理 is done and 办结 not reached: no form now.
     await expect(panel.getByRole('button', { name: '提交评价' }).count()).resolves.toBe(0);
-    await ui.shot(page, 'evaluations-02-recorded-in-case-panel');
+    await env.ui.shot(page, 'evaluations-02-recorded-in-case-panel');
     await page.close();
   }, 120_000);
 
   it('the list shows it with its due times; 回访 and 整改 need a note; the clerk cannot close it', async () => {
     const [saved] = await gx<Evaluation[]>(`/api/v1/cases/${ref}/evaluations`);
-    const page = await ui.signIn(demo.urls.gaoxin, demo.tokens.GAOXIN_INTAKE_TOKEN!);
+    const page = await env.ui.signIn(env.demo.urls.gaoxin, env.demo.tokens.GAOXIN_INTAKE_TOKEN!);
     await page.goto('/console/#/evaluations?followUp=open');
     await expect(page.getByLabel('差评处理').inputValue()).resolves.toBe('open');
     const row = page.getByTestId(`evaluation-${saved!.id}`);
@@ -106,14 +79,14 @@ describe('the window console: 好差评 and a 差评\'s follow-up', () => {
     await expect(row.textContent()).resolves.toContain(caseId);
     await expect(row.locator('td').nth(7).textContent()).resolves.toBe(due(saved!.followUp!.callbackDueAt));
     await expect(row.locator('td').nth(8).textContent()).resolves.toBe(due(saved!.followUp!.remedyDueAt));
-    await ui.shot(page, 'evaluations-03-list-open');
+    await env.ui.shot(page, 'evaluations-03-list-open');
 
     await row.getByRole('button', { name: /处理/ }).click();
     await page.getByRole('button', { name: '回访' }).click();
     await expect(errorAt(page, 'note').textContent()).resolves.toBe('处理说明为必填项');
     await page.waitForFunction(() => document.activeElement?.id === 'f-note', null, { timeout: 3000 });
     expect((await gx<Evaluation[]>(`/api/v1/cases/${ref}/evaluations`))[0]!.followUp!.state).toBe('open');
-    await ui.shot(page, 'evaluations-04-callback-note-missing');
+    await env.ui.shot(page, 'evaluations-04-callback-note-missing');
 
     await page.getByLabel('处理说明').fill('已电话回访申请人，说明受理时限并致歉。');
     await page.getByRole('button', { name: '回访' }).click();
@@ -134,12 +107,12 @@ describe('the window console: 好差评 and a 差评\'s follow-up', () => {
     expect(steps).toContain('已电话回访申请人');
     expect(steps).toContain('增设导办人员');
     expect((await gx<Evaluation[]>(`/api/v1/cases/${ref}/evaluations`))[0]!.followUp).toMatchObject({ state: 'remedied' });
-    await ui.shot(page, 'evaluations-05-remedied-close-barred');
+    await env.ui.shot(page, 'evaluations-05-remedied-close-barred');
     await page.close();
   }, 90_000);
 
   it('the supervisor closes it; it leaves the open list and is listed as closed', async () => {
-    const page = await ui.signIn(demo.urls.gaoxin, demo.tokens.GAOXIN_SUPERVISOR_TOKEN!);
+    const page = await env.ui.signIn(env.demo.urls.gaoxin, env.demo.tokens.GAOXIN_SUPERVISOR_TOKEN!);
     await page.goto('/console/#/evaluations?followUp=open');
     const row = page.getByRole('row', { name: new RegExp(caseId) });
     await row.getByRole('button', { name: /处理/ }).click();
@@ -147,7 +120,7 @@ describe('the window console: 好差评 and a 差评\'s follow-up', () => {
     await page.getByText(/^已办结：/).waitFor();
     await page.getByText('没有符合条件的评价。').waitFor();
     expect((await gx<Evaluation[]>(`/api/v1/cases/${ref}/evaluations`))[0]!.followUp).toMatchObject({ state: 'closed', closedBy: expect.any(String) });
-    await ui.shot(page, 'evaluations-06-closed-by-supervisor');
+    await env.ui.shot(page, 'evaluations-06-closed-by-supervisor');
 
     // The filters are read from the hash and written back to it.
     await page.getByLabel('差评处理').selectOption({ label: '已办结' });
@@ -155,8 +128,8 @@ describe('the window console: 好差评 and a 差评\'s follow-up', () => {
     await page.getByRole('button', { name: '筛选' }).click();
     await page.waitForFunction(() => location.hash === '#/evaluations?bad=true&followUp=closed');
     await expect(page.getByRole('row', { name: new RegExp(caseId) }).getByTestId('follow-up-state').textContent()).resolves.toBe('已办结');
-    await ui.shot(page, 'evaluations-07-closed-list');
+    await env.ui.shot(page, 'evaluations-07-closed-list');
     await page.close();
-    expect(ui.problems).toEqual([]);
+    expect(env.ui.problems).toEqual([]);
   }, 60_000);
 });

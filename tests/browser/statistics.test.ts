@@ -1,20 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { demoAcceptedCase, demoConsole } from './support/demo-console';
 import { until } from '../support/receiver-proxy';
-import { startDemoAlliance, type DemoAlliance } from '../support/demo-alliance';
-import { openConsole, type Console } from './support/browser';
 import { clerkCall } from './support/clerk-call';
 
-let demo: DemoAlliance;
-let ui: Console;
-beforeAll(async () => {
-  [demo, ui] = await Promise.all([startDemoAlliance(), openConsole()]);
-}, 180_000);
-afterAll(async () => {
-  await ui?.close();
-  await demo?.stop();
-});
+const env = demoConsole();
 
 
 interface Stats {
@@ -44,22 +35,11 @@ async function drawn(page: Page, id: string): Promise<{ width: number; painted: 
 describe('the window console: statistics', () => {
   it('a decided and evaluated case is counted; totals equal the API, with their definitions; charts are drawn with their tables; the CSV downloads', async () => {
     // A gaoxin case for a xihaike item, transferred; xihaike accepts and decides it; the applicant evaluates it.
-    const gxToken = demo.tokens.GAOXIN_INTAKE_TOKEN!;
-    const xhToken = demo.tokens.XIHAIKE_HANDLING_TOKEN!;
-    const gx = <T>(path: string, body?: unknown) => clerkCall<T>(demo.urls.gaoxin, gxToken, path, body);
-    const xh = <T>(path: string, body?: unknown) => clerkCall<T>(demo.urls.xihaike, xhToken, path, body);
-    const { ref } = await gx<{ ref: string }>('/api/v1/cases', {
-      itemCode: 'KS-GJJ-006', mode: 'proxy_intake', applicant: { kind: 'person', name: '王五', idType: 'resident_id', idNumber: '11010519491231002X' },
-      identityCheck: { method: 'id_card_reader', result: 'passed' }, delivery: { method: 'window' }, consent: { dataSharing: true, at: new Date().toISOString() },
-    });
-    for (const m of ['id-card', 'application']) await gx(`/api/v1/cases/${ref}/materials`, { requirement: m, name: m, mediaType: 'application/pdf', content: 'JVBERi0xLjQK' });
-    await gx(`/api/v1/cases/${ref}/transfer`, {});
-    let xref = '';
-    await until('xihaike has the case', async () => {
-      xref = (await gx<{ remoteRef: string | null }>(`/api/v1/cases/${ref}`)).remoteRef ?? '';
-      return !!xref;
-    });
-    await xh(`/api/v1/cases/${xref}/events`, { type: 'accepted', note: '材料齐全，予以受理' });
+    const gxToken = env.demo.tokens.GAOXIN_INTAKE_TOKEN!;
+    const xhToken = env.demo.tokens.XIHAIKE_HANDLING_TOKEN!;
+    const gx = <T>(path: string, body?: unknown) => clerkCall<T>(env.demo.urls.gaoxin, gxToken, path, body);
+    const xh = <T>(path: string, body?: unknown) => clerkCall<T>(env.demo.urls.xihaike, xhToken, path, body);
+    const { ref, xref } = await demoAcceptedCase(env.demo, { name: '王五', idNumber: '11010519491231002X' });
     await xh(`/api/v1/cases/${xref}/events`, { type: 'decided', data: { outcome: 'approved' } });
     await until('gaoxin sees it decided', async () => (await gx<{ state: string }>(`/api/v1/cases/${ref}`)).state === 'decided', 30_000);
     await gx(`/api/v1/cases/${ref}/evaluations`, { stage: 'finished', score: 5, channel: 'window' });
@@ -67,7 +47,7 @@ describe('the window console: statistics', () => {
     const stats = await gx<Stats>('/api/v1/statistics');
     expect(stats.totals).toMatchObject({ cases: 1, finished: 1, goodRate: 1, activeRate: 1 });
 
-    const page = await ui.signIn(demo.urls.gaoxin, gxToken);
+    const page = await env.ui.signIn(env.demo.urls.gaoxin, gxToken);
     await page.goto('/console/#/statistics');
     await page.getByTestId('total-cases').waitFor();
     // The API's default period, shown in the form.
@@ -87,7 +67,7 @@ describe('the window console: statistics', () => {
       expect((await drawn(page, id)).width).toBeGreaterThan(0);
     }
     await page.locator('#chart-member').scrollIntoViewIfNeeded();
-    await ui.shot(page, 'statistics-01-charts');
+    await env.ui.shot(page, 'statistics-01-charts');
 
     // The numbers behind each chart, in its table.
     for (const d of await page.locator('details').all()) await d.locator('summary').click();
@@ -98,7 +78,7 @@ describe('the window console: statistics', () => {
     await expect(page.getByRole('table', { name: '按办理方式数据' }).getByRole('row', { name: /异地代收代办/ }).textContent()).resolves.toBe('异地代收代办1');
     await expect(page.getByRole('table', { name: '按成员数据' }).locator('tbody').textContent()).resolves.toMatch(/西海岸.*我方收件1/);
     await page.getByRole('table', { name: '按月数据' }).scrollIntoViewIfNeeded();
-    await ui.shot(page, 'statistics-02-data-tables');
+    await env.ui.shot(page, 'statistics-02-data-tables');
 
     // CSV of the same period: a BOM for Excel, Chinese headers.
     const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出 CSV' }).click()]);
@@ -120,9 +100,9 @@ describe('the window console: statistics', () => {
     await until('the totals follow the period', async () => (await page.getByTestId('total-cases').textContent()) === '0');
     await expect(page.getByRole('status').first().textContent()).resolves.toContain(`${lastYear}-01-01 至 ${lastYear}-01-31`);
     for (const id of CHARTS) await until(`${id} is drawn again`, async () => (await drawn(page, id)).painted > 0, 15_000, 200);
-    await ui.shot(page, 'statistics-03-other-period');
+    await env.ui.shot(page, 'statistics-03-other-period');
     await page.close();
     // No script error and no CSP violation on the page (Chart.js styles its canvas through the CSSOM).
-    expect(ui.problems).toEqual([]);
+    expect(env.ui.problems).toEqual([]);
   }, 150_000);
 });
