@@ -69,6 +69,8 @@ export interface GatewayOptions {
   partners?: PartnerConfig[];
   /** 32 bytes: the key that seals personal data at rest (HANDSHAKE_DATA_KEY). */
   dataKey?: Uint8Array;
+  /** Makes the sealer of `dataKey`; default WebCrypto (src/lib/sealed.ts). The Node entry gives node:crypto's. */
+  sealerOf?: (key: Uint8Array) => Promise<Sealer>;
   /** Reads a secret by the environment variable name a partner file gives. */
   secret?: (name: string) => string | undefined;
   /** The evidence log; default the gateway's database. */
@@ -104,7 +106,7 @@ export async function createGateway(opts: GatewayOptions) {
     clock: opts.clock, logger: opts.logger.child({ component: 'registry' }),
   });
   // Personal data at rest (case rows, transfer bodies in the outbox, evidence bodies) is sealed with the data key.
-  const sealer = opts.dataKey ? await createSealer(opts.dataKey) : undefined;
+  const sealer = opts.dataKey ? await (opts.sealerOf ?? createSealer)(opts.dataKey) : undefined;
   const deps: Deps = {
     self, database: opts.database, registry, engine,
     evidence: opts.evidence ?? dbEvidenceLog({

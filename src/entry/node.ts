@@ -14,6 +14,7 @@ import { dbCatalogReader } from '../services/catalog/catalog-in-force';
 import type { CatalogReader } from '../services/catalog/offered-items';
 import type { PartnerConfig } from '../services/partners/schema';
 import { nodeEngine } from './node/engine';
+import { nodeSealer } from './node/sealer';
 import { createNodeFetch } from './node/http';
 import { createNodeLogger } from './node/logger';
 import { resolveMember, type ResolvedMember } from './node/resolve';
@@ -58,7 +59,7 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
     instance: { id: randomIds.make('gw'), deadMs: config.instances.deadMs }, catalog, partners, dataKey: dataKey.key, secret: run.secret ?? ((name) => process.env[name]),
     memberId: member.memberId, publicUrl: member.publicUrl, signingJwk: member.signingJwk, anchors: member.anchors,
     registrySource: registrySource(member.registry, http.fetch), database, fetch: http.fetch,
-    clock: systemClock, ids: randomIds, logger, blockedMembers: config.blockedMembers, engine: nodeEngine(),
+    clock: systemClock, ids: randomIds, logger, blockedMembers: config.blockedMembers, engine: nodeEngine(), sealerOf: nodeSealer,
     outbox: outboxSettings(config.outbox), meetings: { livekit: config.livekit, ...config.meetings }, followUp: config.followUp, consoleAssets: diskConsoleAssets(), backOffice: { pollMs: config.backOffice.pollSeconds * 1000 },
   });
   const first = await gateway.registry.start();
