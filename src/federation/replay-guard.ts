@@ -1,4 +1,4 @@
-import { lt, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { replayGuard } from '../db/schema/index';
 import { CLOCK_TOLERANCE } from './envelope/claims';
@@ -57,6 +57,11 @@ export class ReplayGuard {
       on conflict do nothing
       returning iss, jti`);
     return new Set(rowsOf<{ iss: string; jti: string }>(result).map((r) => `${r.iss}\n${r.jti}`));
+  }
+
+  /** Gives a claimed pair back (its request was refused before anything was done: the evidence could not be kept). */
+  async release(iss: string, jti: string): Promise<void> {
+    await this.db.delete(replayGuard).where(and(eq(replayGuard.iss, iss), eq(replayGuard.jti, jti)));
   }
 
   /** Deletes pairs past exp + 30 s: a token that old fails step 6 anyway. */

@@ -32,10 +32,26 @@ export function signed(deps: Deps, route: FederationRoute, opts: { maxBody: numb
     c.set('log', lazyChild(c.get('log'), { member: claims.iss }));
     const exchange = { peer: claims.iss, method: c.req.method, path };
     try {
-      // Nothing is done for a request that is not kept first (a 503 follows, and the sender retries).
-      await deps.evidence.record({ kind: 'request_received', ...exchange, token: token!, body, caseRef: c.get('caseRef') });
-      if (!deps.policy.allows(claims.iss, route)) throw new AppError('not_authorized', `route ${route} is not open to ${claims.iss}`);
-      if (!(await deps.replay.claim(claims.iss, claims.jti, claims.exp))) throw new AppError('replay', 'this jti was already used');
+      // Nothing is done for a request that is not kept first (a 503 follows, and the sender retries). Step
+      // 10's claim is written while the request is being kept (two round trips at once, not one after the
+      // other); the answer still follows the order: evidence, step 9, step 10.
+      const kept = deps.evidence.record({ kind: 'request_received', ...exchange, token: token!, body, caseRef: c.get('caseRef') });
+      const allowed = deps.policy.allows(claims.iss, route);
+      const claimed = allowed ? settle(deps.replay.claim(claims.iss, claims.jti, claims.exp)) : null;
+      try {
+        await kept;
+      } catch (err) {
+        // Not kept, so not done: the jti is given back, and the same request can go through once the log is
+        // back (a sender's retry is signed anew anyway, §3). Best effort: a database that refused the
+        // evidence may refuse this too.
+        const claim = await claimed;
+        if (claim && 'ok' in claim && claim.ok) await deps.replay.release(claims.iss, claims.jti).catch(() => {});
+        throw err;
+      }
+      if (!allowed) throw new AppError('not_authorized', `route ${route} is not open to ${claims.iss}`);
+      const claim = await claimed!;
+      if ('err' in claim) throw claim.err;
+      if (!claim.ok) throw new AppError('replay', 'this jti was already used');
       await next();
     } catch (err) {
       c.res = problemResponse(err, c.get('requestId'));
@@ -52,6 +68,9 @@ export function signed(deps: Deps, route: FederationRoute, opts: { maxBody: numb
     c.res = answer.response;
   });
 }
+
+/** A promise's outcome as a value, so that it is never an unhandled rejection while other work is awaited. */
+const settle = <T>(p: Promise<T>): Promise<{ ok: T } | { err: unknown }> => p.then((ok) => ({ ok }), (err: unknown) => ({ err }));
 
 /** §4: the answer with its `Handshake-Response`, and the exact bytes signed. */
 async function signAnswer(deps: Deps, aud: string, requestJti: string, res: Response) {
