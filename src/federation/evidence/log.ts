@@ -132,6 +132,9 @@ async function keptBody(body: Uint8Array, sealer: Sealer | undefined): Promise<s
 
 const seqText = (seq: number | null) => (seq === null ? null : String(seq));
 
+/** `n` seqs from the table's sequence, as one array (increasing; a batch that is not inserted leaves a gap). */
+const nextSeqs = (n: number) => sql`array(select nextval(pg_get_serial_sequence('evidence_records', 'seq')) from generate_series(1, ${n}))`;
+
 /** The rows linked after `prevHash`, with their seqs. */
 async function link(rows: Row[], seqs: number[], prevHash: string, digest: Digest): Promise<EvidenceRecord[]> {
   const records: EvidenceRecord[] = [];
@@ -151,8 +154,7 @@ async function appendShared(db: Db, rows: Row[], digest: Digest): Promise<Eviden
     // Under the lock, in one round trip: the head's hash and the next seqs (seq order is chain order;
     // a rolled-back batch leaves a gap, never a fork).
     const [next] = rowsOf<{ head: string | null; seqs: (string | number)[] | string }>(await tx.execute(sql`
-      select (select hash from evidence_records where chain = '' order by seq desc limit 1) as head,
-             array(select nextval(pg_get_serial_sequence('evidence_records', 'seq')) from generate_series(1, ${rows.length})) as seqs`));
+      select (select hash from evidence_records where chain = '' order by seq desc limit 1) as head, ${nextSeqs(rows.length)} as seqs`));
     const records = await link(rows, parseSeqs(next!.seqs), next!.head ?? GENESIS_HASH, digest);
     await tx.insert(evidenceRecords).values(records);
     return records;
@@ -175,8 +177,7 @@ function ownChain(db: Db, chain: string, digest: Digest) {
         head = last?.hash ?? GENESIS_HASH;
       }
       if (seqs.length < rows.length) {
-        const [next] = rowsOf<{ seqs: (string | number)[] | string }>(await db.execute(sql`
-          select array(select nextval(pg_get_serial_sequence('evidence_records', 'seq')) from generate_series(1, ${Math.max(SEQ_BLOCK, rows.length)})) as seqs`));
+        const [next] = rowsOf<{ seqs: (string | number)[] | string }>(await db.execute(sql`select ${nextSeqs(Math.max(SEQ_BLOCK, rows.length))} as seqs`));
         seqs = parseSeqs(next!.seqs);
       }
       const records = await link(rows, seqs.splice(0, rows.length), head, digest);
