@@ -9,7 +9,7 @@ import { seconds, systemClock } from '../src/lib/clock';
 import { randomIds } from '../src/lib/ids';
 import { createNodeFetch } from '../src/entry/node/http';
 import { benchCrypto } from './lib/crypto';
-import { runAlternating, type LoadOptions, type Shot } from './lib/load';
+import { loadOptionsFromEnv, runAlternating, type LoadOptions, type Shot } from './lib/load';
 import { cryptoTable, envInt, loadAverage, loadTable, machineFacts } from './lib/report';
 import { startServerProcess } from './lib/servers';
 
@@ -19,12 +19,7 @@ const WATCHDOG_MS = 240_000;
 const PING = '/federation/v1/ping';
 
 
-const load: LoadOptions = {
-  concurrency: envInt('BENCH_CONCURRENCY', 16),
-  durationMs: envInt('BENCH_DURATION_MS', 5_000),
-  maxRequests: envInt('BENCH_MAX_REQUESTS', 30_000),
-  rounds: envInt('BENCH_ROUNDS', 5),
-};
+const load = loadOptionsFromEnv({ concurrency: 16, durationMs: 5_000, maxRequests: 30_000, rounds: 5 });
 const warmup: LoadOptions = { ...load, durationMs: 1_000, maxRequests: 5_000, rounds: 1 };
 const cryptoIterations = envInt('BENCH_CRYPTO_ITERATIONS', 5_000);
 

@@ -19,7 +19,7 @@ import { nodeEngine } from '../src/entry/node/engine';
 import { createProcessDatabase, dropDatabases } from '../tests/support/db';
 import { writeAllianceFiles } from '../tests/support/alliance';
 import { freePort } from '../tests/support/http';
-import { runAlternating, type LoadOptions, type Shot } from './lib/load';
+import { loadOptionsFromEnv, runAlternating, type LoadOptions, type Shot } from './lib/load';
 import { envInt, loadAverage, machineFacts } from './lib/report';
 import { buildRegistries, type BenchRegistry } from './lib/registry-alliance';
 import { resultTable, verdict } from './lib/scale-report';
@@ -33,7 +33,7 @@ const TARGET = 0.95;
 const WATCHDOG_MS = 280_000;
 const SELF = 'beta';
 const PING = '/federation/v1/ping';
-const load: LoadOptions = { concurrency: envInt('BENCH_CONCURRENCY', 16), durationMs: envInt('BENCH_DURATION_MS', 8_000), maxRequests: envInt('BENCH_MAX_REQUESTS', 15_000), rounds: envInt('BENCH_ROUNDS', 8) };
+const load = loadOptionsFromEnv({ concurrency: 16, durationMs: 8_000, maxRequests: 15_000, rounds: 8 });
 const warmup: LoadOptions = { ...load, durationMs: 1_000, maxRequests: 2_000, rounds: 1 };
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 

@@ -20,20 +20,15 @@ import { createNodeFetch } from '../src/entry/node/http';
 import { createTestAlliance, writeAllianceFiles } from '../tests/support/alliance';
 import { freePort } from '../tests/support/http';
 import { spawnGateway, type SpawnedGateway } from './lib/gateway-spawn';
-import { runAlternating, type LoadOptions, type LoadResult, type Shot } from './lib/load';
-import { envInt, loadAverage, machineFacts } from './lib/report';
+import { loadOptionsFromEnv, runAlternating, type LoadOptions, type LoadResult, type Shot } from './lib/load';
+import { loadAverage, machineFacts } from './lib/report';
 import { startWatchdog } from './lib/watchdog';
 
 const WATCHDOG_MS = 240_000;
 const PING = '/federation/v1/ping';
 
 
-const load: LoadOptions = {
-  concurrency: envInt('BENCH_CONCURRENCY', 16),
-  durationMs: envInt('BENCH_DURATION_MS', 6_000),
-  maxRequests: envInt('BENCH_MAX_REQUESTS', 20_000),
-  rounds: envInt('BENCH_ROUNDS', 6),
-};
+const load = loadOptionsFromEnv({ concurrency: 16, durationMs: 6_000, maxRequests: 20_000, rounds: 6 });
 const warmup: LoadOptions = { ...load, durationMs: 2_000, maxRequests: 4_000, rounds: 2 };
 
 /** Member beta twice on one fresh database; alpha (here) is the sender. */

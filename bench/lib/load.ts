@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { envInt } from './report';
 
 /** One request of a load run; resolves true when the answer is good and fully read. */
 export type Shot = () => Promise<boolean>;
@@ -13,6 +14,16 @@ export interface LoadOptions {
   rounds: number;
   /** CPU time of the server process so far (µs), read before and after each slice. */
   serverCpu?: () => Promise<number>;
+}
+
+/** A closed loop's knobs from BENCH_CONCURRENCY, BENCH_DURATION_MS, BENCH_MAX_REQUESTS and BENCH_ROUNDS, else each bench's defaults. */
+export function loadOptionsFromEnv(defaults: Pick<LoadOptions, 'concurrency' | 'durationMs' | 'maxRequests' | 'rounds'>): LoadOptions {
+  return {
+    concurrency: envInt('BENCH_CONCURRENCY', defaults.concurrency),
+    durationMs: envInt('BENCH_DURATION_MS', defaults.durationMs),
+    maxRequests: envInt('BENCH_MAX_REQUESTS', defaults.maxRequests),
+    rounds: envInt('BENCH_ROUNDS', defaults.rounds),
+  };
 }
 
 export interface LoadResult {
