@@ -10,11 +10,12 @@ const USAGE = `Usage: handshake audit verify [--anchor-jwks FILE]
        handshake audit verify --bundle FILE [--anchor-jwks FILE]
 
 Without --bundle: walks every chain of the gateway's evidence log (its database, as 'catalog list'
-finds it; the shared chain, and one per gateway process start) from its first record: recomputes every
-record's hash, checks that each prevHash is the hash of the record before in its chain, checks each kept body against its digest, and verifies every token's signature with the key
-its kid had in the registry snapshots the gateway stored (the one in force when the record was
-written, else any), after checking those snapshots against the anchor keys. Prints 'N records
-verified', or names the first bad record (its seq and what is wrong) and exits 1.
+finds it; the shared chain, and one per gateway process start) from its first record: recomputes
+every record's hash, checks that each prevHash is the hash of the record before it in its chain,
+checks each kept body against its digest, and verifies every token's signature with the key its kid
+had in the registry snapshots the gateway stored (the one in force when the record was written,
+else any), after checking those snapshots against the anchor keys. Prints 'N records verified' and
+each chain's head, or names the first bad record (its seq and what is wrong) and exits 1.
 
 With --bundle: verifies an export ('handshake audit export') offline: its registry snapshots against
 the anchor keys (those of --anchor-jwks when given, else the bundle's own, which proves only that the
