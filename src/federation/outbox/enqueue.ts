@@ -1,3 +1,4 @@
+import { getTableColumns } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { outboxMessages } from '../../db/schema/index';
 import type { Clock } from '../../lib/clock';
@@ -25,6 +26,9 @@ export interface OutboxInput {
   personal?: boolean;
 }
 
+/** The body is not read back: a transfer's is up to 32 MiB, and returning it costs what writing it does. */
+const { body: _body, ...COLUMNS_BUT_BODY } = getTableColumns(outboxMessages);
+
 const MEMBER_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
@@ -44,8 +48,8 @@ export async function enqueueMessage(db: Db, input: OutboxInput, deps: { ids: Id
   const [row] = await db.insert(outboxMessages).values({
     id, kind: input.kind, caseRef: input.caseRef ?? null, targetMember: input.to, method: input.method, path: input.path, body,
     bodySealed: !!input.personal, idempotencyKey: input.idempotencyKey ?? id, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now,
-  }).returning();
-  return row!;
+  }).returning(COLUMNS_BUT_BODY);
+  return { ...row!, body };
 }
 
 /** A programming error, not a delivery outcome: refused before anything is stored. */
