@@ -1,4 +1,5 @@
-import { asc, sql } from 'drizzle-orm';
+import { asc, sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evidenceRecords } from '../../src/db/schema/index';
 import type { Database } from '../../src/db/client';
@@ -158,14 +159,17 @@ describe('chains of their own (one per gateway process)', () => {
     try {
       // The insert runs and commits, but the caller hears an error (a connection lost after the commit), or it never runs.
       let fault: 'after-commit' | 'before' | null = null;
-      const db = new Proxy(tdb.database.db, {
+      const real = tdb.database.db;
+      const isEvidenceInsert = (q: SQL) => /^\s*insert into evidence_records/.test(new PgDialect().sqlToQuery(q).sql);
+      const db = new Proxy(real, {
         get(target, prop, receiver) {
-          if (prop !== 'insert' || !fault) return Reflect.get(target, prop, receiver) as unknown;
-          const which = fault;
-          fault = null;
-          return (table: typeof evidenceRecords) => ({
-            values: (v: never) => (which === 'before' ? Promise.reject(new Error('connection refused')) : target.insert(table).values(v).then(() => { throw new Error('connection lost after commit'); })),
-          });
+          if (prop !== 'execute') return Reflect.get(target, prop, receiver) as unknown;
+          return (q: SQL) => {
+            if (!fault || !isEvidenceInsert(q)) return target.execute(q);
+            const which = fault;
+            fault = null;
+            return which === 'before' ? Promise.reject(new Error('connection refused')) : target.execute(q).then(() => { throw new Error('connection lost after commit'); });
+          };
         },
       });
       const log = ownLog(db, 'ch_flaky');
