@@ -3,10 +3,12 @@
  * load, in an open loop (arrivals at a fixed rate, latency from each arrival's scheduled time, so a stall is
  * counted instead of hidden). (a) One gateway process: its maximum signed throughput (closed loop, as
  * bench:federation), then signed ping and the unsigned Hono route in the same process at half that rate,
- * alternating. (b) The case pipeline: a 64 KiB case's transfer gateway -> gateway -> standard sandbox
+ * alternating, with a third row on PostgreSQL: one durable commit on the gateway's database at the same
+ * rate, the floor of what a write kept before answering costs there. (b) The case pipeline: a 64 KiB case's transfer gateway -> gateway -> standard sandbox
  * against the standard adapter's submitCase straight to the sandbox, at half of the pipeline's maximum.
  * Informational: exits 0 whatever the figures. Loopback only; a watchdog bounds the run.
  */
+import postgres from 'postgres';
 import { signRequest } from '../src/federation/envelope/sign';
 import { verifyResponse } from '../src/federation/envelope/verify';
 import { createStandardAdapter } from '../adapters/standard/index';
@@ -68,8 +70,11 @@ async function partA(http: ReturnType<typeof createNodeFetch>, watchdog: ReturnT
       return verify(await http.fetch(url, { method: 'POST', headers: { accept: 'application/json', 'handshake-request': s.token } }), s.claims.jti);
     };
     const opts: OpenLoopOptions = { ratePerSec: rate, durationMs: open.durationMs, rounds: open.rounds, arrivals: ARRIVALS, maxInFlight: 256 };
-    await runOpenLoop([unsigned, signed], { ...opts, durationMs: 2_000, rounds: 1 });
-    const [u, s] = await runOpenLoop([unsigned, signed], opts);
+    // The floor under the target: one durable commit on the gateway's own database, at the same rate.
+    const probe = server.databaseUrl ? await commitProbe(server.databaseUrl) : null;
+    const shots = probe ? [unsigned, signed, probe.shot] : [unsigned, signed];
+    await runOpenLoop(shots, { ...opts, durationMs: 2_000, rounds: 1 });
+    const [u, s, f] = await runOpenLoop(shots, opts).finally(() => probe?.close());
     const addP50 = s!.p50Ms - u!.p50Ms;
     const addP99 = s!.p99Ms - u!.p99Ms;
     console.log(`(a) one gateway process (member beta, ${server.driver === 'postgres' ? 'PostgreSQL' : 'PGlite'}), the unsigned route a plain Hono app in the same process`);
@@ -79,13 +84,32 @@ async function partA(http: ReturnType<typeof createNodeFetch>, watchdog: ReturnT
     console.log(openLoopHead());
     console.log(openLoopRow('unsigned  POST /plain/ping', u!));
     console.log(openLoopRow('signed    POST /federation/v1/ping', s!));
+    if (f) console.log(openLoopRow('floor     one PostgreSQL commit', f));
     console.log(`added latency p50 = ${addP50.toFixed(2)} ms   target <= ${TARGET.p50} ms   ${verdict(addP50 <= TARGET.p50)}`);
     console.log(`added latency p99 = ${addP99.toFixed(2)} ms   target <= ${TARGET.p99} ms   ${verdict(addP99 <= TARGET.p99)}`);
-    for (const line of [...failures('unsigned', u!), ...failures('signed', s!)]) console.log(line);
+    if (f) {
+      console.log(`one commit alone, at this rate: p50 ${f.p50Ms.toFixed(2)} ms, p99 ${f.p99Ms.toFixed(2)} ms; a signed exchange waits for two in series`);
+      console.log('(the request kept as evidence, its jti claimed beside it; then the answer kept before it leaves)');
+    }
+    for (const line of [...failures('unsigned', u!), ...failures('signed', s!), ...(f ? failures('floor', f) : [])]) console.log(line);
     console.log('');
   } finally {
     await server.close();
   }
+}
+
+/**
+ * One single-row insert, committed (synchronous_commit as the server has it), into a scratch table of
+ * the gateway's database: the least a durable write costs there, timed like the requests.
+ */
+async function commitProbe(url: string): Promise<{ shot: Shot; close(): Promise<void> }> {
+  const sql = postgres(url, { max: 4, onnotice: () => {} });
+  await sql`create table if not exists bench_commit_probe (id bigserial primary key, at timestamptz not null, pad text not null)`;
+  const pad = 'x'.repeat(600); // about a signed token's size
+  return {
+    shot: async () => { await sql`insert into bench_commit_probe (at, pad) values (now(), ${pad})`; return true; },
+    close: () => sql.end(),
+  };
 }
 
 async function partB(http: ReturnType<typeof createNodeFetch>, admin: string, watchdog: ReturnType<typeof startWatchdog>) {

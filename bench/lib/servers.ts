@@ -25,6 +25,8 @@ export interface ServerProcess {
   gatewayUrl: string;
   plainUrl: string;
   driver: 'postgres' | 'pglite';
+  /** The gateway's own database on PostgreSQL; null on PGlite (inside the gateway process). */
+  databaseUrl: string | null;
   alpha: Actor;
   beta: Actor;
   /** CPU time of the server process so far, in µs. */
@@ -78,7 +80,7 @@ export async function startServerProcess(): Promise<ServerProcess> {
   };
   const plainUrl = `http://127.0.0.1:${ports.plain}`;
   return {
-    gatewayUrl: `http://127.0.0.1:${ports.gateway}`, plainUrl, driver: admin ? 'postgres' : 'pglite',
+    gatewayUrl: `http://127.0.0.1:${ports.gateway}`, plainUrl, driver: admin ? 'postgres' : 'pglite', databaseUrl: env.DATABASE_URL ?? null,
     alpha: await actor('alpha'), beta: await actor('beta'),
     cpuUs: async () => ((await (await fetch(`${plainUrl}/plain/cpu`)).json()) as { cpuUs: number }).cpuUs,
     async close() {
