@@ -4,8 +4,9 @@
  * counted instead of hidden). (a) One gateway process: its maximum signed throughput (closed loop, as
  * bench:federation), then signed ping and the unsigned Hono route in the same process at half that rate,
  * alternating, with a third row on PostgreSQL: one durable commit on the gateway's database at the same
- * rate, the floor of what a write kept before answering costs there. (b) The case pipeline: a 64 KiB case's transfer gateway -> gateway -> standard sandbox
- * against the standard adapter's submitCase straight to the sandbox, at half of the pipeline's maximum.
+ * rate, the floor of what a write kept before answering costs there. (b) The case pipeline: a 64 KiB
+ * case's transfer gateway -> gateway -> standard sandbox against the standard adapter's submitCase
+ * straight to the sandbox, at half of the pipeline's maximum.
  * Informational: exits 0 whatever the figures. Loopback only; a watchdog bounds the run.
  */
 import postgres from 'postgres';
