@@ -6,7 +6,7 @@ import { systemClock } from '../lib/clock';
 import { randomIds } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import { dirname } from 'node:path';
-import { openDatabase } from './node/database';
+import { openDatabase, type PgliteImages } from './node/database';
 import { resolveDataKey } from './node/data-key';
 import { seedDefaultCatalog } from './node/catalog';
 import { loadPartners, PARTNERS_DIR } from './node/partners';
@@ -35,12 +35,14 @@ export interface RunOptions {
   secret?: (name: string) => string | undefined;
   /** Adjusts the validated partner files (the dev alliance points them at its sandboxes). */
   partners?: (loaded: PartnerConfig[]) => PartnerConfig[];
+  /** New embedded databases start from one migrated image (the dev alliance's members). */
+  pgliteImages?: PgliteImages;
 }
 
 /** Runs one member gateway on Node: database (migrated), registry, HTTP server and upkeep timers. */
 export async function runGateway(member: ResolvedMember, config: Config, logger: Logger, run: RunOptions = {}) {
   const http = createNodeFetch();
-  const database = await openDatabase({ databaseUrl: member.databaseUrl, pgliteDir: member.pgliteDir });
+  const database = await openDatabase({ databaseUrl: member.databaseUrl, pgliteDir: member.pgliteDir, images: run.pgliteImages });
   let catalog: CatalogReader;
   let partners: PartnerConfig[];
   try {

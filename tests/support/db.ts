@@ -1,5 +1,8 @@
 import postgres from 'postgres';
-import { openDatabase } from '../../src/entry/node/database';
+import { openDatabase, pgliteImages } from '../../src/entry/node/database';
+
+/** A test file's in-memory databases after the first start from its migrated image. */
+const images = pgliteImages();
 
 export interface TestDatabase {
   database: Awaited<ReturnType<typeof openDatabase>>;
@@ -15,7 +18,7 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const admin = process.env.DATABASE_URL;
   if (!admin) {
-    const database = await openDatabase({ databaseUrl: null, pgliteDir: 'memory://' });
+    const database = await openDatabase({ databaseUrl: null, pgliteDir: 'memory://', images });
     return { database, url: null, drop: () => database.close() };
   }
   const name = `hs_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;

@@ -3,6 +3,7 @@ import type { Config } from '../../config';
 import type { Logger } from '../../lib/logger';
 import { partnerSchema, type PartnerConfig } from '../../services/partners/schema';
 import type { runGateway } from '../node';
+import { pgliteImages } from './database';
 import { ensureDemoClerks } from './demo-clerks';
 import { demoHowTo } from './demo-howto';
 import { devSecrets, pointAtSandboxes, startDemoSandboxes } from './demo-sandboxes';
@@ -39,12 +40,15 @@ export async function runDemoAlliance(config: Config, logger: Logger, run: typeo
     await Promise.allSettled(gateways.map((g) => g.stop()));
     await Promise.allSettled(sandboxes.map((s) => s.close()));
   };
+  // The members' new databases start from the first one's migrated image: initdb once, not three times.
+  const images = pgliteImages();
   try {
     // One at a time: a failure names one member, and the members already running are stopped with the sandboxes.
     for (const member of members) {
       gateways.push(await run(member, config, logger.child({ gateway: member.memberId }), {
         secret: (name) => secrets.get(name) ?? process.env[name],
         partners: (loaded) => pointAtSandboxes(loaded, sandboxes, callbackUrl),
+        pgliteImages: images,
       }));
     }
     const clerksFile = join(members[0]!.dev!.dir, 'clerks.env');
