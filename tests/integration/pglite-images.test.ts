@@ -24,8 +24,10 @@ const applied = sql`select count(*)::int as n from drizzle.__drizzle_migrations`
 const markers = sql`select count(*)::int as n from pg_tables where tablename = 'marker'`;
 
 describe('new embedded databases of one process start from the first one migrated', () => {
+  // One initdb for the file: the first database below; every later one loads its image.
+  const images = pgliteImages();
+
   it('the second starts migrated and holds nothing the first wrote after its image was taken', async () => {
-    const images = pgliteImages();
     const first = await open('memory://', images);
     expect(images.image?.size).toBeGreaterThan(1_000_000);
     await first.db.execute(sql`create table marker (x int)`);
@@ -36,8 +38,7 @@ describe('new embedded databases of one process start from the first one migrate
   });
 
   it('a directory that already holds a database is opened as it is, not replaced by the image', async () => {
-    const images = pgliteImages();
-    await open('memory://', images);
+    if (!images.image) await open('memory://', images);
     const dir = join(mkdtempSync(join(tmpdir(), 'handshake-images-')), 'db');
     const fresh = await open(dir, images);
     expect(await count(fresh.db, applied)).toBe(migrationFiles);
