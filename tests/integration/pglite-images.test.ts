@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR, openDatabase, pgliteImages } from '../../src/entry/node/database';
+import { rowsOf } from '../../src/federation/replay-guard';
 
 const opened: { close(): Promise<void> }[] = [];
 afterAll(async () => {
@@ -17,7 +18,7 @@ async function open(pgliteDir: string, images: ReturnType<typeof pgliteImages>) 
 }
 
 const count = async (db: Awaited<ReturnType<typeof open>>['db'], query: ReturnType<typeof sql>) =>
-  Number((await db.execute<{ n: number }>(query)).rows[0]!.n);
+  Number(rowsOf<{ n: number }>(await db.execute(query))[0]!.n);
 
 const migrationFiles = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).length;
 const applied = sql`select count(*)::int as n from drizzle.__drizzle_migrations`;
