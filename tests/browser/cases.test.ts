@@ -19,7 +19,10 @@ async function clerkApi<T>(base: string, token: string, path: string): Promise<T
 const gaoxinCases = () => clerkApi<{ ref: string; state: string }[]>(env.demo.urls.gaoxin, env.demo.tokens.GAOXIN_INTAKE_TOKEN!, '/api/v1/cases?limit=500');
 const errorAt = (page: Page, field: string) => page.locator(`[data-field="${field}"] .error`);
 
-/** Clicks 刷新 until the case page shows `state` (the other member's events arrive through its outbox). */
+/**
+ * Clicks 刷新 until the case page shows `state` (the other member's events arrive through its outbox), then
+ * waits for the page's other parts (timeline, parcels), which load apart from the case, to have arrived.
+ */
 async function waitForState(page: Page, state: string): Promise<void> {
   await until(`the case page shows ${state}`, async () => {
     if ((await page.getByTestId('case-state').textContent()) === state) return true;
@@ -27,6 +30,7 @@ async function waitForState(page: Page, state: string): Promise<void> {
     await page.waitForTimeout(300);
     return (await page.getByTestId('case-state').textContent()) === state;
   }, 30_000, 500);
+  await page.locator('[data-testid="case-page"][aria-busy="true"]').waitFor({ state: 'detached' });
 }
 
 describe('the window console: catalog and cases', () => {

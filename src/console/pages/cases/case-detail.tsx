@@ -36,8 +36,11 @@ export function CaseDetail(p: PageProps) {
     return () => clearInterval(timer);
   }, [ref]);
 
+  // The case, its timeline and its parcels load apart; while any is on its way the page says so (a screen
+  // reader waits, and so does a test that reads one part after seeing another).
+  const busy = kase.loading || timeline.loading || shipments.loading || item.loading;
   return (
-    <section>
+    <section data-testid="case-page" aria-busy={busy}>
       <p><a href="#/cases">← 返回办件列表</a></p>
       <Loading state={kase}>{(c) => {
         const events = timeline.data?.timeline ?? [];
