@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Files that start gateway processes and kill or restart them against deadlines. They run one at a time, in
- * a child process each, so no two of them compete for the machine's cores.
+ * Files that start gateway processes and kill or restart them against deadlines, and the partner faults,
+ * whose timeouts are short. They run one at a time, in a child process each, so that no two of them compete
+ * for the machine's cores.
  */
 const PROCESS_FILES = [
   'tests/e2e/**/*.test.ts',
