@@ -11,6 +11,7 @@ import type { FetchLike } from '../../src/lib/http';
 import { randomIds } from '../../src/lib/ids';
 import type { Logger } from '../../src/lib/logger';
 import type { TestAlliance } from './alliance';
+import { inProcessFetch } from './gateway';
 
 // Shared by the back-office tests: a handling member whose partners/<self>.json names a sandbox, and an
 // intake member whose case follows the events the back office's states become.
@@ -20,13 +21,7 @@ export const PHONE = '13912345678';
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** In-process gateways by origin; anything else (a sandbox on loopback) over the network. */
-export function allianceFetch(routes: Record<string, Gateway>): FetchLike {
-  return async (input, init) => {
-    const req = new Request(input, init);
-    const target = routes[new URL(req.url).origin];
-    return target ? target.app.fetch(req) : fetch(req);
-  };
-}
+export const allianceFetch = (routes: Record<string, Gateway>): FetchLike => inProcessFetch(routes, (input, init) => fetch(input, init));
 
 /** A signed §7.1 transfer from `from` to `to`; returns the handling member's caseRef. */
 export async function transferCase(o: { alliance: TestAlliance; from: string; to: Gateway; toId: string; itemCode: string; mode?: string; delivery?: 'window' | 'post' }): Promise<string> {
