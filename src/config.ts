@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { INSTANCE_DEFAULTS } from './federation/instances';
+import { defaultCircuitPolicy } from './federation/outbox/circuit';
+import { DEFAULT_LEASE_MS } from './federation/outbox/outbox';
+import { defaultRetryPolicy } from './federation/outbox/policy';
+import { DEFAULT_BACKOFFICE_SETTINGS } from './services/cases/backoffice/settings';
 
 const MEMBER_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
@@ -36,13 +41,13 @@ const raw = z.object({
   HANDSHAKE_DATA_KEY: optional(z.string().refine((v) => /^[0-9a-f]{64}$/i.test(v.trim()) || /^[A-Za-z0-9_-]{43}$/.test(v.trim()), 'must be 32 bytes as hex (64 characters) or base64url (43 characters)')),
   DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
   HANDSHAKE_DATA_DIR: z.preprocess((v) => (v === '' || v === undefined ? './.data' : v), z.string()),
-  HANDSHAKE_OUTBOX_BASE_MS: millis(2_000, 1, 3_600_000),
-  HANDSHAKE_OUTBOX_CAP_MS: millis(900_000, 1, 86_400_000),
-  HANDSHAKE_OUTBOX_LEASE_MS: millis(60_000, 500, 3_600_000),
-  HANDSHAKE_OUTBOX_COOLDOWN_MS: millis(30_000, 1, 3_600_000),
-  HANDSHAKE_HEARTBEAT_MS: millis(5_000, 100, 60_000),
-  HANDSHAKE_INSTANCE_DEAD_MS: millis(30_000, 500, 600_000),
-  HANDSHAKE_BACKOFFICE_POLL_SECONDS: z.preprocess((v) => (v === '' || v === undefined ? '60' : v), z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).pipe(z.number().int().min(1).max(86_400))),
+  HANDSHAKE_OUTBOX_BASE_MS: millis(defaultRetryPolicy.baseMs, 1, 3_600_000),
+  HANDSHAKE_OUTBOX_CAP_MS: millis(defaultRetryPolicy.capMs, 1, 86_400_000),
+  HANDSHAKE_OUTBOX_LEASE_MS: millis(DEFAULT_LEASE_MS, 500, 3_600_000),
+  HANDSHAKE_OUTBOX_COOLDOWN_MS: millis(defaultCircuitPolicy.cooldownMs, 1, 3_600_000),
+  HANDSHAKE_HEARTBEAT_MS: millis(INSTANCE_DEFAULTS.heartbeatMs, 100, 60_000),
+  HANDSHAKE_INSTANCE_DEAD_MS: millis(INSTANCE_DEFAULTS.deadMs, 500, 600_000),
+  HANDSHAKE_BACKOFFICE_POLL_SECONDS: z.preprocess((v) => (v === '' || v === undefined ? String(DEFAULT_BACKOFFICE_SETTINGS.pollMs / 1000) : v), z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).pipe(z.number().int().min(1).max(86_400))),
   LIVEKIT_URL: optional(z.url({ protocol: /^(https?|wss?)$/, error: 'must be the LiveKit server URL (https:// or wss://)' })),
   LIVEKIT_API_KEY: optional(z.string().min(1).max(200)),
   LIVEKIT_API_SECRET: optional(z.string().min(1).max(500)),
