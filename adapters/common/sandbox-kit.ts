@@ -66,8 +66,9 @@ export interface RunningSandbox {
 
 /** Serves a Hono app on 127.0.0.1 (port 0: any free port). */
 export async function serveOnLoopback(app: Hono, port = 0): Promise<RunningSandbox> {
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => { s.off('error', reject); resolve(s); });
+    s.once('error', reject); // a port in use: the caller hears of it, nothing hangs
   });
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;

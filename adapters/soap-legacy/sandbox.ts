@@ -247,8 +247,9 @@ export function createSandbox(options: SandboxOptions = {}): { app: Hono; contro
 /** Serves the sandbox on 127.0.0.1; `url` is the partner file's `backOffice.baseUrl`. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<{ url: string; control: SandboxControl; close(): Promise<void> }> {
   const sandbox = createSandbox(options);
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: sandbox.app.fetch, port: options.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: sandbox.app.fetch, port: options.port ?? 0, hostname: '127.0.0.1' }, () => { s.off('error', reject); resolve(s); });
+    s.once('error', reject); // a port in use: the caller hears of it, nothing hangs
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;

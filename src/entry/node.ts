@@ -72,6 +72,13 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
   if (!gateway.ownKeyListed()) logger.warn({ kid: gateway.deps.self.signer.kid }, 'the registry does not list this gateway\'s signing key: peers will answer unknown_key');
   // Alive before serving: a claim this instance takes must never look like a dead one's.
   await gateway.heartbeat();
+  let server: ServerType;
+  try {
+    server = await listen(gateway.app.fetch, member.port, config.host);
+  } catch (e) {
+    await Promise.allSettled([database.close(), http.close()]);
+    throw e;
+  }
   const timers = [
     setInterval(() => void gateway.heartbeat().catch((err: unknown) => logger.warn({ err }, 'heartbeat failed')), config.instances.heartbeatMs),
     setInterval(() => void gateway.registry.refresh(), config.registryRefreshSeconds * 1000),
@@ -86,9 +93,6 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
     ? startBackOfficeWorker(gateway.backOffice, { logger: logger.child({ component: 'backoffice' }), afterWork: gateway.outbox.wake })
     : null;
   if (backOfficeWorker) gateway.deps.workQueued.subscribe(backOfficeWorker.wake);
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: gateway.app.fetch, port: member.port, hostname: config.host }, () => resolve(s));
-  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : member.port;
   logger.info({ member: member.memberId, port, publicUrl: member.publicUrl, database: database.driver, registrySeq: first.seq }, 'gateway listening');
@@ -103,6 +107,15 @@ export async function runGateway(member: ResolvedMember, config: Config, logger:
       await database.close();
     },
   };
+}
+
+/** The HTTP server, listening; a port in use is an error naming it (not an uncaught 'error' event). */
+function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const failed = (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new Error(`PORT ${port}: ${hostname}:${port} is already in use; stop what listens there or set another PORT`, { cause: e }) : e);
+    const s = serve({ fetch, port, hostname }, () => { s.off('error', failed); resolve(s); });
+    s.once('error', failed);
+  });
 }
 
 async function main() {

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { JWK } from 'jose';
@@ -8,20 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/entry/cli/command';
 import { keysGenerate } from '../../src/entry/cli/keys-generate';
 import { registrySign } from '../../src/entry/cli/registry-sign';
+import { freePort } from '../support/http';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-
-/** A port nobody listens on right now: the OS picks it, we release it. */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
-    });
-  });
-}
 
 function silentIo(): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];

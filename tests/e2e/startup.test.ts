@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_IDS, readTokens, threeFreePorts } from '../support/demo-alliance';
+import { listen } from '../support/http';
 import { until } from '../support/receiver-proxy';
 import { ROOT, startGatewayProcess, type GatewayProcess } from '../support/process';
 
 /** Runs the Node entry to completion (it must exit on its own) with the given environment. */
-function runEntry(env: Record<string, string>) {
+function runEntry(env: Record<string, string>, timeout = 30_000) {
   const { DATABASE_URL: _drop, ...inherited } = process.env;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/entry/node.ts'], { cwd: ROOT, env: { ...inherited, ...env }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/entry/node.ts'], { cwd: ROOT, env: { ...inherited, ...env }, encoding: 'utf8', timeout });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -49,6 +50,18 @@ describe('starting the gateway as a new user would', () => {
     expect(r.status).toBe(1);
     expect(r.out).toMatch(/xihaike\.json: items\.KS-GJJ-003: agreed item KS-GJJ-003 \(购房提取住房公积金\) has no mapping for xihaike/);
   }, 60_000);
+
+  it('a port already in use stops the start with a message naming it, and the process exits by itself', async () => {
+    const port = await threeFreePorts();
+    const taken = await listen(() => new Response('someone else'), port + 1);
+    try {
+      const r = runEntry({ HANDSHAKE_DATA_DIR: mkdtempSync(join(tmpdir(), 'handshake-busy-')), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, 90_000);
+      expect({ status: r.status, out: r.out }).toMatchObject({ status: 1, out: expect.stringContaining(`PORT ${port + 1}: 127.0.0.1:${port + 1} is already in use; stop what listens there or set another PORT`) });
+      expect(r.out).not.toMatch(/^\s+at /m);
+    } finally {
+      await taken.close();
+    }
+  }, 120_000);
 
   it('with no configuration it runs a dev alliance of three members, with sandboxes and clerks; a case crosses it; a restart reuses it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'handshake-dev-'));

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, listen } from './http';
+import { freeLoopbackPort } from '../../src/entry/node/free-port';
 import { startGatewayProcess, type GatewayProcess } from './process';
 import { until } from './receiver-proxy';
 
@@ -9,14 +9,7 @@ export const DEV_IDS = ['gaoxin', 'xihaike', 'chengdu-gx'] as const;
 export type DevId = (typeof DEV_IDS)[number];
 
 /** A base port with the next two free as well: the dev alliance listens on PORT, PORT+1, PORT+2. */
-export async function threeFreePorts(): Promise<number> {
-  for (;;) {
-    const port = await freePort();
-    if (port + 2 > 65535) continue;
-    const free = await Promise.all([1, 2].map((d) => listen(() => new Response(), port + d).then((l) => l.close().then(() => true), () => false)));
-    if (free.every(Boolean)) return port;
-  }
-}
+export const threeFreePorts = (): Promise<number> => freeLoopbackPort(3);
 
 /** `NAME=value` lines of the dev alliance's clerks.env. */
 export function readTokens(file: string): Record<string, string> {

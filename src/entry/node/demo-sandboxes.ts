@@ -71,7 +71,9 @@ export async function startDemoSandboxes(partners: PartnerConfig[], secrets: Map
       const wanted = Number(new URL(partner.backOffice.baseUrl).port) || 0;
       const port = wanted && (await portIsFree(wanted)) ? wanted : 0;
       const secret = (role: string) => secrets.get(partner.auth[role] ?? '') ?? '';
-      const running = await start({ partner, port, secret, callbackUrl: callbackUrl(partner.member) });
+      const run = (on: number) => start({ partner, port: on, secret, callbackUrl: callbackUrl(partner.member) });
+      // Taken between the check and the listen (another dev alliance starting): any free port will do.
+      const running = await run(port).catch((e: NodeJS.ErrnoException) => (port && e.code === 'EADDRINUSE' ? run(0) : Promise.reject(e)));
       started.push({ member: partner.member, adapter: partner.adapter, url: running.url, close: running.close });
     }
     return started;
