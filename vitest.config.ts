@@ -12,7 +12,8 @@ const PROCESS_FILES = [
   'tests/reliability/partner-faults.test.ts',
 ];
 
-const common = { testTimeout: 30_000, hookTimeout: 60_000 };
+/** gc-pressure: nothing unless GC_PRESSURE_MS is set (README, "Proof under load and faults"). */
+const common = { testTimeout: 30_000, hookTimeout: 60_000, setupFiles: ['tests/support/gc-pressure.mjs'] };
 
 /**
  * Two lanes side by side, each one file at a time: the process files in a forked child each, everything
