@@ -1,5 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
-import type { Context, Hono, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 
 // What the partner sandboxes share: a request log, a queue of injected faults, and serving on loopback.
 // Test/demo code only; the adapters never import it.
@@ -64,11 +64,11 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
-/** Serves a Hono app on 127.0.0.1 (port 0: any free port). */
-export async function serveOnLoopback(app: Hono, port = 0): Promise<RunningSandbox> {
+/** Serves a Hono app (or any fetch handler) on 127.0.0.1 (port 0: any free port); a port in use rejects. */
+export async function serveOnLoopback(app: { fetch: (req: Request) => Response | Promise<Response> }, port = 0): Promise<RunningSandbox> {
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => { s.off('error', reject); resolve(s); });
-    s.once('error', reject); // a port in use: the caller hears of it, nothing hangs
+    s.once('error', reject); // EADDRINUSE: the caller hears of it, nothing hangs
   });
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;

@@ -1,7 +1,7 @@
 // A faithful stand-in for the provincial CaseService, for tests and demos (not part of the gateway build).
-import { serve } from '@hono/node-server';
 import { XMLParser } from 'fast-xml-parser';
 import { Hono } from 'hono';
+import { serveOnLoopback } from '../common/sandbox-kit';
 import { PASSWORD_TEXT } from './envelope';
 import { encodeGbk } from './sandbox-gbk';
 
@@ -247,19 +247,13 @@ export function createSandbox(options: SandboxOptions = {}): { app: Hono; contro
 /** Serves the sandbox on 127.0.0.1; `url` is the partner file's `backOffice.baseUrl`. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<{ url: string; control: SandboxControl; close(): Promise<void> }> {
   const sandbox = createSandbox(options);
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: sandbox.app.fetch, port: options.port ?? 0, hostname: '127.0.0.1' }, () => { s.off('error', reject); resolve(s); });
-    s.once('error', reject); // a port in use: the caller hears of it, nothing hangs
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
+  const running = await serveOnLoopback(sandbox.app, options.port);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: running.url,
     control: sandbox.control,
-    close: () => new Promise<void>((resolve) => {
+    close: async () => {
       sandbox.close();
-      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-      server.close(() => resolve());
-    }),
+      await running.close();
+    },
   };
 }
