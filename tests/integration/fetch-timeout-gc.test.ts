@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +6,7 @@ import { AdapterError } from '../../adapters/types';
 import { createNodeFetch } from '../../src/entry/node/http';
 import type { FetchLike } from '../../src/lib/http';
 import { allianceFetch } from '../support/backoffice';
+import { listen } from '../support/http';
 
 // A partner that never answers must cost one timeout, even when the garbage collector runs while the call
 // waits. A Request built between the caller and fetch loses its link to the caller's AbortSignal.timeout
@@ -17,22 +16,17 @@ import { allianceFetch } from '../support/backoffice';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-let server: Server;
+let server: Awaited<ReturnType<typeof listen>>;
 let url: string;
-const sockets = new Set<Socket>();
 const node = createNodeFetch();
 
 beforeAll(async () => {
-  server = createServer(() => { /* holds every request, unanswered */ });
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const a = server.address();
-  url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/api/cases`;
+  server = await listen(() => new Promise<Response>(() => { /* holds every request, unanswered */ }));
+  url = `${server.url}/api/cases`;
 });
 
 afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  await new Promise((r) => server.close(r));
+  await server?.close();
   await node.close();
 });
 
